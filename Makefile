@@ -1,0 +1,55 @@
+# One command to run, one to test; both set everything up first.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+FLASK := $(BIN)/flask --app sto_events
+HOST ?= 127.0.0.1
+PORT ?= 5000
+WORKERS ?= 2
+
+.PHONY: setup run test lint db demo outbox translations bench clean
+
+setup: $(VENV)/.installed static/vendor/.copied translations
+
+$(VENV)/.installed: pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -e '.[dev]'
+	touch $@
+
+node_modules/.installed: package.json package-lock.json
+	npm ci --no-audit --no-fund --loglevel=error
+	touch $@
+
+# Front-end assets come from npm (pinned in package-lock.json), never from a CDN.
+static/vendor/.copied: node_modules/.installed
+	rm -rf static/vendor
+	mkdir -p static/vendor/htmx static/vendor/utrecht static/vendor/voorbeeld
+	cp node_modules/htmx.org/dist/htmx.min.js static/vendor/htmx/
+	cp node_modules/@utrecht/component-library-css/dist/index.css static/vendor/utrecht/
+	cp node_modules/@nl-design-system-unstable/voorbeeld-design-tokens/dist/theme.css static/vendor/voorbeeld/
+	touch $@
+
+translations: $(VENV)/.installed
+	$(BIN)/pybabel compile --use-fuzzy --statistics -d translations
+
+db: setup
+	$(FLASK) db upgrade
+
+demo: db
+	$(FLASK) seed-demo --if-empty
+
+# Serves on http://$(HOST):$(PORT) with the mail sender beside it; Ctrl-C stops both.
+run: demo
+	@echo "Serving on http://$(HOST):$(PORT)  (mail: $${MAIL_SERVER:-saved as .eml files in instance/mail/})"
+	@$(FLASK) outbox run & sender=$$!; trap 'kill $$sender 2>/dev/null' EXIT INT TERM; \
+	  $(BIN)/gunicorn --workers $(WORKERS) --bind $(HOST):$(PORT) --access-logfile - wsgi:app
+
+test: setup
+	$(BIN)/pytest $(PYTEST_ARGS)
+
+lint: setup
+	$(BIN)/ruff check sto_events tests
+
+clean:
+	rm -rf $(VENV) node_modules static/vendor instance

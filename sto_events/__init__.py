@@ -1,0 +1,90 @@
+"""STO Events: sign-ups, workshops and invitations for Sterk Techniekonderwijs meetings."""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+
+from flask import Flask, session
+from sqlalchemy import event
+
+from .config import Config
+from .extensions import babel, csrf, db, htmx, limiter, mail, migrate
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def create_app(config: dict | None = None) -> Flask:
+    """Build the app; `config` overrides settings (tests pass their database and mail server here)."""
+    app = Flask(
+        __name__,
+        template_folder=str(ROOT / "templates"),
+        static_folder=str(ROOT / "static"),
+        instance_path=str(ROOT / "instance"),
+    )
+    settings = Config(app.instance_path)
+    app.config.from_object(settings)
+    if config:
+        app.config.update(config)
+    settings.SECRET_KEY = app.config["SECRET_KEY"]
+    settings.ENV_NAME = app.config["ENV_NAME"]
+    settings.check()
+    Path(app.instance_path).mkdir(parents=True, exist_ok=True)
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+
+    from . import models  # noqa: F401  (every table registered before Alembic or the app looks)
+
+    db.init_app(app)
+    migrate.init_app(app, db, directory=str(ROOT / "migrations"))
+    mail.init_app(app)
+    htmx.init_app(app)
+    limiter.init_app(app)  # before CSRF, so a flood is refused before any other work
+    csrf.init_app(app)
+    babel.init_app(app, locale_selector=_select_locale, default_translation_directories=str(ROOT / "translations"))
+    with app.app_context():
+        _configure_engine(db.engine)
+
+    from .meetings.routes import bp as meetings_bp
+    from .registrations.routes import bp as registrations_bp
+    from .site import bp as site_bp
+
+    app.register_blueprint(site_bp)
+    app.register_blueprint(meetings_bp)
+    app.register_blueprint(registrations_bp)
+
+    from . import errors, templating
+    from .cli import register_cli
+
+    errors.register(app)
+    templating.register(app)
+    register_cli(app)
+    return app
+
+
+def _select_locale() -> str:
+    chosen = session.get("lang")
+    if chosen in ("nl", "en"):
+        return chosen
+    return "nl"
+
+
+def _configure_engine(engine) -> None:
+    """SQLite: WAL, a busy timeout, and BEGIN IMMEDIATE so that no two writers read the same seat count."""
+    if engine.dialect.name != "sqlite":
+        return
+
+    @event.listens_for(engine, "connect")
+    def _on_connect(dbapi_connection, _record):
+        dbapi_connection.isolation_level = None
+        cursor = dbapi_connection.cursor()
+        cursor.execute("PRAGMA journal_mode=WAL")
+        cursor.execute("PRAGMA busy_timeout=30000")
+        cursor.execute("PRAGMA foreign_keys=ON")
+        cursor.close()
+
+    @event.listens_for(engine, "begin")
+    def _on_begin(connection):
+        connection.exec_driver_sql("BEGIN IMMEDIATE")
+
+
+__all__ = ["create_app"]

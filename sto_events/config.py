@@ -1,0 +1,62 @@
+"""Settings, read from the environment once at start-up."""
+
+import os
+from pathlib import Path
+
+DEFAULT_SECRET_KEY = "dev-only-change-me"
+
+
+def _int(name: str, default: int) -> int:
+    return int(os.environ.get(name, default))
+
+
+class Config:
+    """Defaults for development; every value can be overridden by an environment variable."""
+
+    def __init__(self, instance_path: str):
+        env = os.environ.get
+        self.ENV_NAME = env("STO_ENV", "development")
+        self.SECRET_KEY = env("SECRET_KEY", DEFAULT_SECRET_KEY)
+        sqlite_path = Path(instance_path) / "sto_events.sqlite"
+        self.SQLALCHEMY_DATABASE_URI = _normalise_db_url(env("DATABASE_URL", f"sqlite:///{sqlite_path}"))
+        self.SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True}
+        # Absolute links in mail and calendar files are built from this, never from the request.
+        self.BASE_URL = env("BASE_URL", "http://127.0.0.1:5000").rstrip("/")
+        self.MAIL_SERVER = env("MAIL_SERVER", "")
+        self.MAIL_PORT = _int("MAIL_PORT", 25)
+        self.MAIL_USE_TLS = env("MAIL_USE_TLS", "") == "1"
+        self.MAIL_USERNAME = env("MAIL_USERNAME") or None
+        self.MAIL_PASSWORD = env("MAIL_PASSWORD") or None
+        self.MAIL_DEFAULT_SENDER = env("MAIL_DEFAULT_SENDER", "bijeenkomsten@sterktechniekonderwijs.example")
+        # Sending is never suppressed, not even in tests: the outbox decides what goes out.
+        self.MAIL_SUPPRESS_SEND = False
+        self.MAIL_TIMEOUT = _int("MAIL_TIMEOUT", 10)
+        # Where mails go when no MAIL_SERVER is set: one .eml file per message.
+        self.MAIL_FILE_DIR = env("MAIL_FILE_DIR", str(Path(instance_path) / "mail"))
+        self.OUTBOX_MAX_ATTEMPTS = _int("OUTBOX_MAX_ATTEMPTS", 8)
+        self.OUTBOX_BACKOFF_SECONDS = _int("OUTBOX_BACKOFF_SECONDS", 30)
+        self.RATELIMIT_STORAGE_URI = env("RATELIMIT_STORAGE_URI", "memory://")
+        self.RATELIMIT_HEADERS_ENABLED = True
+        self.SIGNUP_RATE_LIMIT = env("SIGNUP_RATE_LIMIT", "10 per minute; 60 per hour")
+        self.MANAGE_LINK_MAX_AGE_DAYS = _int("MANAGE_LINK_MAX_AGE_DAYS", 180)
+        self.BABEL_DEFAULT_LOCALE = "nl"
+        self.BABEL_DEFAULT_TIMEZONE = "Europe/Amsterdam"
+        self.LANGUAGES = ["nl", "en"]
+        self.WTF_CSRF_TIME_LIMIT = None
+        self.MAX_CONTENT_LENGTH = 1024 * 1024
+        self.SESSION_COOKIE_HTTPONLY = True
+        self.SESSION_COOKIE_SAMESITE = "Lax"
+        self.SESSION_COOKIE_SECURE = self.ENV_NAME == "production"
+
+    def check(self) -> None:
+        """Refuse to run production with settings that are only safe on a developer's machine."""
+        if self.ENV_NAME == "production" and self.SECRET_KEY == DEFAULT_SECRET_KEY:
+            raise RuntimeError("SECRET_KEY must be set to a secret value when STO_ENV=production")
+
+
+def _normalise_db_url(url: str) -> str:
+    """Accept the common postgres:// spellings and use the psycopg 3 driver for them."""
+    for prefix in ("postgres://", "postgresql://"):
+        if url.startswith(prefix):
+            return "postgresql+psycopg://" + url[len(prefix):]
+    return url

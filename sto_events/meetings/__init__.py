@@ -1,0 +1,1 @@
+"""Meetings, themes, workshop rounds and workshops; the public pages and calendar files."""

@@ -1,0 +1,42 @@
+"""Reading meetings for the public pages and calendar feeds."""
+
+from __future__ import annotations
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Session, selectinload
+
+from ..timeutil import utcnow
+from .models import Meeting, MeetingStatus, WorkshopRound
+
+
+def upcoming(session: Session) -> list[Meeting]:
+    """Published meetings that have not ended, soonest first, with their themes."""
+    return list(
+        session.scalars(
+            sa.select(Meeting)
+            .where(Meeting.status == MeetingStatus.PUBLISHED, Meeting.ends_at > utcnow())
+            .order_by(Meeting.starts_at)
+            .options(selectinload(Meeting.themes))
+        )
+    )
+
+
+def published(session: Session, slug: str) -> Meeting | None:
+    """A published (or cancelled, still shown with its status) meeting with its whole programme."""
+    return session.scalar(
+        sa.select(Meeting)
+        .where(Meeting.slug == slug, Meeting.status != MeetingStatus.DRAFT)
+        .options(
+            selectinload(Meeting.themes),
+            selectinload(Meeting.rounds).selectinload(WorkshopRound.workshops),
+        )
+    )
+
+
+def feed(session: Session) -> list[Meeting]:
+    """Every published meeting for the subscribable calendar, past ones included so calendars keep them."""
+    return list(
+        session.scalars(
+            sa.select(Meeting).where(Meeting.status == MeetingStatus.PUBLISHED).order_by(Meeting.starts_at)
+        )
+    )

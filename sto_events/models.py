@@ -1,0 +1,5 @@
+"""Imports every domain's tables, so Alembic and the app see the whole schema from one place."""
+
+from .meetings.models import Meeting, MeetingStatus, Theme, Workshop, WorkshopRound  # noqa: F401
+from .notifications.models import OutboxMessage, OutboxStatus  # noqa: F401
+from .registrations.models import ParticipantRole, Registration, RegistrationStatus, WorkshopChoice  # noqa: F401

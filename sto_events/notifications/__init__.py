@@ -1,0 +1,1 @@
+"""Mail (outbox and sender) and calendar files."""

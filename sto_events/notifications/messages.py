@@ -1,0 +1,75 @@
+"""One function per mail a participant receives; each renders text + HTML in the person's language."""
+
+from __future__ import annotations
+
+from flask import render_template
+from flask_babel import force_locale, gettext
+from sqlalchemy.orm import Session
+
+from ..registrations.tokens import manage_token
+from ..urls import absolute_url
+from . import ical, outbox
+
+
+def _subject(kind: str, title: str) -> str:
+    subjects = {
+        "registration_confirmed": gettext("Aanmelding bevestigd: %(title)s", title=title),
+        "registration_waitlisted": gettext("U staat op de wachtlijst: %(title)s", title=title),
+        "registration_promoted": gettext("Er is een plek vrij, u bent aangemeld: %(title)s", title=title),
+        "registration_changed": gettext("Aanmelding gewijzigd: %(title)s", title=title),
+        "registration_cancelled": gettext("Afmelding bevestigd: %(title)s", title=title),
+    }
+    return subjects[kind]
+
+
+def _queue(session: Session, registration, kind: str, ics_method: str | None) -> None:
+    with force_locale(registration.locale):
+        manage_url = absolute_url("registrations.manage", token=manage_token(registration))
+        context = {
+            "registration": registration,
+            "meeting": registration.meeting,
+            "manage_url": manage_url,
+            "meeting_url": absolute_url("meetings.detail", slug=registration.meeting.slug),
+            "with_invitation": ics_method is not None,
+        }
+        body_text = render_template(f"email/{kind}.txt", **context)
+        body_html = render_template(f"email/{kind}.html", **context)
+        ics = None
+        if ics_method:
+            description = render_template("email/_invitation_description.txt", **context)
+            ics = ical.registration_invitation(registration, ics_method, description, manage_url)
+        subject = _subject(kind, registration.meeting.title)
+    outbox.queue(
+        session,
+        kind=kind,
+        recipient=registration.email,
+        subject=subject,
+        body_text=body_text,
+        body_html=body_html,
+        registration_id=registration.id,
+        ics=ics,
+        ics_method=ics_method,
+    )
+
+
+def registration_confirmed(session: Session, registration) -> None:
+    _queue(session, registration, "registration_confirmed", "REQUEST")
+
+
+def registration_waitlisted(session: Session, registration) -> None:
+    _queue(session, registration, "registration_waitlisted", None)
+
+
+def registration_promoted(session: Session, registration) -> None:
+    _queue(session, registration, "registration_promoted", "REQUEST")
+
+
+def registration_changed(session: Session, registration) -> None:
+    """A confirmed person's calendar gets the new version; a wait-listed person only a note."""
+    method = "REQUEST" if registration.status == "confirmed" else None
+    _queue(session, registration, "registration_changed", method)
+
+
+def registration_cancelled(session: Session, registration, held_seat: bool) -> None:
+    """Only someone who received an invitation gets a CANCEL for it."""
+    _queue(session, registration, "registration_cancelled", "CANCEL" if held_seat else None)

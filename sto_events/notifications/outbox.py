@@ -1,0 +1,179 @@
+"""Queue mails in the outbox and deliver them over SMTP (or to .eml files) with retries and back-off."""
+
+from __future__ import annotations
+
+import logging
+import smtplib
+import time
+from datetime import timedelta
+from pathlib import Path
+
+import sqlalchemy as sa
+from flask import current_app
+from flask_mail import Connection, Message
+from sqlalchemy.orm import Session
+
+from ..timeutil import utcnow
+from .models import OutboxMessage, OutboxStatus
+
+log = logging.getLogger(__name__)
+
+#: A claim older than this is taken to be from a sender that died mid-delivery.
+CLAIM_LEASE = timedelta(minutes=5)
+
+
+def queue(
+    session: Session,
+    *,
+    kind: str,
+    recipient: str,
+    subject: str,
+    body_text: str,
+    body_html: str,
+    registration_id: int | None = None,
+    ics: bytes | None = None,
+    ics_method: str | None = None,
+) -> OutboxMessage:
+    """Add a mail to the outbox in the caller's transaction; it is sent only if that transaction commits."""
+    message = OutboxMessage(
+        kind=kind,
+        recipient=recipient,
+        subject=" ".join(subject.split()),
+        body_text=body_text,
+        body_html=body_html,
+        registration_id=registration_id,
+        ics=ics.decode("utf-8") if ics else None,
+        ics_method=ics_method,
+        status=OutboxStatus.PENDING,
+        next_attempt_at=utcnow(),
+    )
+    session.add(message)
+    return message
+
+
+class _TimeoutConnection(Connection):
+    """Flask-Mail's connection with a socket timeout, so a stalled server cannot hang the sender."""
+
+    def configure_host(self):
+        timeout = current_app.config["MAIL_TIMEOUT"]
+        cls = smtplib.SMTP_SSL if self.mail.use_ssl else smtplib.SMTP
+        host = cls(self.mail.server, self.mail.port, timeout=timeout)
+        if self.mail.use_tls:
+            host.starttls()
+        if self.mail.username and self.mail.password:
+            host.login(self.mail.username, self.mail.password)
+        return host
+
+
+def build_message(row: OutboxMessage) -> Message:
+    domain = current_app.config["MAIL_DEFAULT_SENDER"].rpartition("@")[2] or "sto-events"
+    msg = Message(
+        subject=row.subject,
+        recipients=[row.recipient],
+        body=row.body_text,
+        html=row.body_html,
+        sender=current_app.config["MAIL_DEFAULT_SENDER"],
+    )
+    # Stable per outbox row: a receiving system can tell a resend from a new mail.
+    msg.msgId = f"<outbox-{row.id}@{domain}>"
+    if row.ics:
+        method = row.ics_method or "REQUEST"
+        msg.attach(
+            filename="uitnodiging.ics" if method != "CANCEL" else "afmelding.ics",
+            content_type=f"text/calendar; method={method}; charset=UTF-8",
+            data=row.ics.encode("utf-8"),
+        )
+    return msg
+
+
+def _transmit(msg: Message) -> None:
+    config = current_app.config
+    if config["MAIL_SERVER"]:
+        with _TimeoutConnection(current_app.extensions["mail"]) as conn:
+            conn.send(msg)
+        return
+    directory = Path(config["MAIL_FILE_DIR"])
+    directory.mkdir(parents=True, exist_ok=True)
+    path = directory / f"{msg.msgId.strip('<>').partition('@')[0]}.eml"
+    path.write_bytes(msg.as_bytes())
+    log.info("mail saved to %s", path)
+
+
+def _is_permanent(exc: Exception) -> bool:
+    if isinstance(exc, smtplib.SMTPRecipientsRefused):
+        return all(code >= 500 for code, _ in exc.recipients.values())
+    if isinstance(exc, smtplib.SMTPResponseException):
+        return exc.smtp_code >= 500
+    return False
+
+
+def claim_due(session: Session, limit: int = 20) -> list[int]:
+    """Claim up to `limit` due messages for this sender; a row is claimed by one sender only."""
+    now = utcnow()
+    due = sa.or_(
+        sa.and_(OutboxMessage.status == OutboxStatus.PENDING, OutboxMessage.next_attempt_at <= now),
+        sa.and_(OutboxMessage.status == OutboxStatus.SENDING, OutboxMessage.claimed_at < now - CLAIM_LEASE),
+    )
+    query = sa.select(OutboxMessage.id).where(due).order_by(OutboxMessage.id).limit(limit)
+    if session.get_bind().dialect.name == "postgresql":
+        query = query.with_for_update(skip_locked=True)
+    claimed = []
+    for message_id in session.scalars(query).all():
+        result = session.execute(
+            sa.update(OutboxMessage)
+            .where(OutboxMessage.id == message_id, due)
+            .values(status=OutboxStatus.SENDING, claimed_at=now)
+            .execution_options(synchronize_session=False)
+        )
+        if result.rowcount == 1:
+            claimed.append(message_id)
+    session.commit()
+    return claimed
+
+
+def deliver(session: Session, message_id: int) -> OutboxStatus:
+    """Send one claimed message and record the outcome: sent, retried later, or failed for good."""
+    row = session.get(OutboxMessage, message_id, populate_existing=True)
+    row.attempts += 1
+    try:
+        _transmit(build_message(row))
+    except (TimeoutError, smtplib.SMTPException, OSError) as exc:
+        row.last_error = f"{type(exc).__name__}: {exc}"[:2000]
+        if _is_permanent(exc) or row.attempts >= current_app.config["OUTBOX_MAX_ATTEMPTS"]:
+            row.status = OutboxStatus.FAILED
+            log.error("mail %s failed for good: %s", row.id, row.last_error)
+        else:
+            backoff = current_app.config["OUTBOX_BACKOFF_SECONDS"] * 2 ** (row.attempts - 1)
+            row.status = OutboxStatus.PENDING
+            row.next_attempt_at = utcnow() + timedelta(seconds=min(backoff, 6 * 3600))
+            log.warning("mail %s not sent (attempt %s): %s", row.id, row.attempts, row.last_error)
+    else:
+        row.status = OutboxStatus.SENT
+        row.sent_at = utcnow()
+        row.last_error = ""
+    session.commit()
+    return row.status
+
+
+def run_once(session: Session, limit: int = 20) -> int:
+    """Deliver every message that is due now; returns how many were attempted."""
+    attempted = 0
+    while ids := claim_due(session, limit):
+        for message_id in ids:
+            deliver(session, message_id)
+            attempted += 1
+        if len(ids) < limit:
+            break
+    return attempted
+
+
+def run_forever(session: Session, interval: float = 2.0) -> None:
+    """The sender loop beside the web process."""
+    log.info("outbox sender started")
+    while True:
+        try:
+            run_once(session)
+        except sa.exc.OperationalError as exc:
+            session.rollback()
+            log.warning("outbox: database unavailable (%s), retrying", exc.__class__.__name__)
+        time.sleep(interval)

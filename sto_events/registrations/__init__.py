@@ -1,0 +1,1 @@
+"""Registrations: sign-up, capacity, waiting list, and the manage link."""

@@ -1,0 +1,125 @@
+"""The sign-up and change forms; a meeting's rounds become one required choice each."""
+
+from __future__ import annotations
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import BooleanField, EmailField, RadioField, StringField, TextAreaField
+from wtforms.fields.choices import SelectChoice
+from wtforms.validators import Email, InputRequired, Length, Optional, ValidationError
+
+from ..meetings.models import Meeting
+from .models import ParticipantRole
+
+
+def _strip(value):
+    return value.strip() if isinstance(value, str) else value
+
+
+def no_control_characters(form, field):
+    """Refuse NUL and other control characters (tabs and line breaks in free text are fine)."""
+    if isinstance(field.data, str) and any(ord(ch) < 32 and ch not in "\r\n\t" for ch in field.data):
+        raise ValidationError(_l("Deze tekst bevat tekens die niet zijn toegestaan."))
+
+
+ROLE_CHOICES = [
+    SelectChoice(ParticipantRole.VMBO.value, _l("vmbo")),
+    SelectChoice(ParticipantRole.MBO.value, _l("mbo")),
+    SelectChoice(ParticipantRole.PO.value, _l("primair onderwijs (po)")),
+    SelectChoice(ParticipantRole.COMPANY.value, _l("bedrijf")),
+    SelectChoice(ParticipantRole.BOARD.value, _l("bestuur / plannenschrijver")),
+    SelectChoice(ParticipantRole.OTHER.value, _l("overig")),
+]
+
+
+class WorkshopsForm(FlaskForm):
+    """Only the workshop rounds; extended per meeting by `workshops_form_class`."""
+
+    round_field_names: list[tuple[int, str]] = []
+
+    def chosen_workshops(self) -> dict[int, int]:
+        return {round_id: getattr(self, name).data for round_id, name in self.round_field_names}
+
+
+class SignUpForm(WorkshopsForm):
+    name = StringField(
+        _l("Naam"),
+        filters=[_strip],
+        validators=[
+            InputRequired(message=_l("Vul uw naam in.")),
+            Length(max=200, message=_l("Gebruik hoogstens %(max)d tekens.")),
+            no_control_characters,
+        ],
+        description=_l("Voor uw naambadge en de presentielijst."),
+    )
+    email = EmailField(
+        _l("E-mailadres"),
+        filters=[_strip],
+        validators=[
+            InputRequired(message=_l("Vul uw e-mailadres in.")),
+            Length(max=254, message=_l("Gebruik hoogstens %(max)d tekens.")),
+            Email(message=_l("Vul een geldig e-mailadres in, zoals naam@school.nl."), check_deliverability=False),
+        ],
+        description=_l("Hierheen sturen we de bevestiging, de agenda-uitnodiging en de link om te wijzigen."),
+    )
+    organisation = StringField(
+        _l("Organisatie"),
+        filters=[_strip],
+        validators=[
+            InputRequired(message=_l("Vul de naam van uw school of organisatie in.")),
+            Length(max=200, message=_l("Gebruik hoogstens %(max)d tekens.")),
+            no_control_characters,
+        ],
+        description=_l("School, instelling of bedrijf waar u werkt."),
+    )
+    role = RadioField(
+        _l("Waar werkt u?"),
+        choices=ROLE_CHOICES,
+        validators=[InputRequired(message=_l("Kies waar u werkt."))],
+        description=_l("Zo stemmen we het programma af op wie er komt."),
+    )
+    region = StringField(
+        _l("Regio (niet verplicht)"),
+        filters=[_strip],
+        validators=[
+            Optional(),
+            Length(max=200, message=_l("Gebruik hoogstens %(max)d tekens.")),
+            no_control_characters,
+        ],
+        description=_l("De Sterk Techniekonderwijs-regio waarin u werkt, als u die weet."),
+    )
+    questions = TextAreaField(
+        _l("Vragen voor het panel (niet verplicht)"),
+        filters=[_strip],
+        validators=[
+            Optional(),
+            Length(max=2000, message=_l("Gebruik hoogstens %(max)d tekens.")),
+            no_control_characters,
+        ],
+        description=_l("Het ondersteuningsteam beantwoordt vragen tijdens de bijeenkomst en in het verslag."),
+    )
+    share_with_participants = BooleanField(
+        _l("Toon mijn naam en organisatie aan andere deelnemers"),
+        description=_l("Niet verplicht. U kunt dit altijd weer uitzetten."),
+    )
+
+
+def workshops_form_class(meeting: Meeting, base: type[WorkshopsForm]) -> type[WorkshopsForm]:
+    """A form class with one required radio group per workshop round of this meeting."""
+    attrs: dict = {"round_field_names": []}
+    for round_ in meeting.rounds:
+        if not round_.workshops:
+            continue
+        name = f"round_{round_.id}"
+        attrs[name] = RadioField(
+            round_.title,
+            coerce=int,
+            choices=[SelectChoice(w.id, w.title) for w in round_.workshops],
+            validators=[InputRequired(message=_l("Kies een workshop in deze ronde."))],
+        )
+        attrs["round_field_names"].append((round_.id, name))
+    return type(f"{base.__name__}ForMeeting{meeting.id}", (base,), attrs)
+
+
+class CancelForm(FlaskForm):
+    """Confirmation step before a cancellation; carries only the CSRF token."""

@@ -1,0 +1,195 @@
+"""Sign-up without an account, and the manage pages reached by a signed link."""
+
+from __future__ import annotations
+
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
+from flask_babel import get_locale
+from flask_babel import gettext as _
+
+from ..errors import render_error
+from ..extensions import csrf, db, limiter
+from ..meetings import services as meeting_services
+from ..notifications import ical
+from ..urls import absolute_url
+from . import services
+from .forms import CancelForm, SignUpForm, WorkshopsForm, workshops_form_class
+from .models import ParticipantRole, RegistrationStatus
+from .tokens import ExpiredToken, InvalidToken, manage_token, read_manage_token
+
+bp = Blueprint("registrations", __name__)
+
+
+def _signup_limit() -> str:
+    return current_app.config["SIGNUP_RATE_LIMIT"]
+
+
+def _open_meeting(slug: str):
+    return meeting_services.published(db.session, slug) or abort(404)
+
+
+def _error_message(error: services.RegistrationError) -> str:
+    messages = {
+        "closed": _("Aanmelden voor deze bijeenkomst is niet (meer) mogelijk."),
+        "cancelled": _("Deze aanmelding is al geannuleerd."),
+        "choose_workshop": _("Kies een workshop in elke ronde."),
+        "workshop_full": _(
+            "Deze workshop is inmiddels vol. Kies een andere workshop; uw aanmelding is niet gewijzigd."
+        ),
+    }
+    return messages.get(error.code, messages["closed"])
+
+
+def _no_store(response):
+    """Pages with personal data are never kept in shared or browser caches."""
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+@bp.route("/bijeenkomsten/<slug>/aanmelden", methods=["GET", "POST"])
+@csrf.exempt  # the form checks its own token after the rate limit, and keeps what was typed when it fails
+@limiter.limit(_signup_limit, methods=["POST"])
+def sign_up(slug: str):
+    """The sign-up form; a valid POST registers (or wait-lists) and redirects to the registration."""
+    meeting = _open_meeting(slug)
+    form = workshops_form_class(meeting, SignUpForm)()
+    if not meeting.is_open:
+        return render_template("registrations/closed.html", meeting=meeting), 409
+    if form.validate_on_submit():
+        data = services.SignUp(
+            name=form.name.data,
+            email=form.email.data,
+            organisation=form.organisation.data,
+            role=ParticipantRole(form.role.data),
+            region=form.region.data or "",
+            questions=form.questions.data or "",
+            share_with_participants=form.share_with_participants.data,
+            locale=str(get_locale() or "nl"),
+            workshops=form.chosen_workshops(),
+        )
+        try:
+            registration, created = services.sign_up(db.session, meeting, data)
+        except services.RegistrationError as error:
+            form.form_errors.append(_error_message(error))
+        else:
+            if not created:
+                flash(_("U was al aangemeld voor deze bijeenkomst. Hieronder ziet u uw aanmelding."), "info")
+            elif registration.status == RegistrationStatus.CONFIRMED:
+                flash(_("U bent aangemeld. U ontvangt een bevestiging per e-mail met een agenda-uitnodiging."), "ok")
+            else:
+                flash(_("De bijeenkomst of een gekozen workshop is vol: u staat op de wachtlijst. "
+                        "We mailen u zodra er plek is."), "warning")
+            return redirect(url_for(".manage", token=manage_token(registration)), code=303)
+    if form.csrf_token.errors:
+        form.form_errors.append(_("Het formulier was verlopen. Controleer uw gegevens en verstuur het opnieuw."))
+    status = 422 if request.method == "POST" else 200
+    return render_template("registrations/sign_up.html", meeting=meeting, form=form), status
+
+
+@bp.post("/bijeenkomsten/<slug>/aanmelden/controle/<field>")
+def validate_field(slug: str, field: str):
+    """Inline validation (htmx): checks one field of the sign-up form and returns it with its message."""
+    meeting = _open_meeting(slug)
+    form = workshops_form_class(meeting, SignUpForm)()
+    bound = form._fields.get(field)
+    if bound is None or field == "csrf_token":
+        abort(404)
+    bound.validate(form)
+    return render_template("registrations/_field.html", field=bound, meeting=meeting)
+
+
+@bp.get("/bijeenkomsten/<slug>/aanmelden/workshops")
+def workshop_picker(slug: str):
+    """The workshop picker with current places left; keeps the choices sent along (htmx refresh)."""
+    meeting = _open_meeting(slug)
+    form = workshops_form_class(meeting, WorkshopsForm)(formdata=request.args, meta={"csrf": False})
+    return render_template("registrations/_workshop_picker.html", meeting=meeting, form=form)
+
+
+def _registration_from_token(token: str):
+    try:
+        public_id = read_manage_token(token)
+    except ExpiredToken:
+        return None, render_error(
+            410, _("Deze link is verlopen. Gebruik de link uit uw meest recente e-mail of meld u opnieuw aan.")
+        )
+    except InvalidToken:
+        return None, render_error(404)
+    registration = services.get_by_public_id(db.session, public_id)
+    if registration is None:
+        return None, render_error(404)
+    return registration, None
+
+
+@bp.route("/aanmelding/<token>", methods=["GET", "POST"])
+def manage(token: str):
+    """A participant's own registration: status, workshops (changeable), calendar file, cancel."""
+    registration, error = _registration_from_token(token)
+    if error:
+        return error
+    meeting = registration.meeting
+    form_class = workshops_form_class(meeting, WorkshopsForm)
+    form = form_class(data={name: _choice(registration, r) for r, name in form_class.round_field_names})
+    status = 200
+    if request.method == "POST":
+        form = form_class()
+        if form.validate_on_submit():
+            try:
+                changed = services.change_workshops(db.session, registration, form.chosen_workshops())
+            except services.RegistrationError as err:
+                form.form_errors.append(_error_message(err))
+                status = 409
+            else:
+                flash(_("Uw workshopkeuze is gewijzigd. U ontvangt een bijgewerkte agenda-uitnodiging.")
+                      if changed else _("Er is niets gewijzigd."), "ok" if changed else "info")
+                return redirect(url_for(".manage", token=token), code=303)
+        else:
+            status = 422
+    response = render_template(
+        "registrations/manage.html", registration=registration, meeting=meeting, form=form, token=token
+    )
+    return _no_store(current_app.make_response((response, status)))
+
+
+def _choice(registration, round_id: int) -> int | None:
+    return next((c.workshop_id for c in registration.choices if c.round_id == round_id), None)
+
+
+@bp.route("/aanmelding/<token>/afmelden", methods=["GET", "POST"])
+def cancel(token: str):
+    """Ask for confirmation (GET) and cancel (POST); a GET never changes anything."""
+    registration, error = _registration_from_token(token)
+    if error:
+        return error
+    form = CancelForm()
+    if form.validate_on_submit():
+        if services.cancel(db.session, registration):
+            flash(_("Uw aanmelding is geannuleerd. U ontvangt een bevestiging per e-mail."), "ok")
+        else:
+            flash(_("Deze aanmelding was al geannuleerd."), "info")
+        return redirect(url_for(".manage", token=token), code=303)
+    response = render_template("registrations/cancel.html", registration=registration, form=form, token=token)
+    return _no_store(current_app.make_response(response))
+
+
+@bp.get("/aanmelding/<token>/uitnodiging.ics")
+def invitation(token: str):
+    """The participant's own calendar invitation (or its cancellation)."""
+    registration, error = _registration_from_token(token)
+    if error:
+        return error
+    if registration.status == RegistrationStatus.WAITLISTED:
+        return render_error(409, _("U staat op de wachtlijst: de agenda-uitnodiging volgt zodra u een plek heeft."))
+    method = "CANCEL" if registration.status == RegistrationStatus.CANCELLED else "REQUEST"
+    manage_url = absolute_url("registrations.manage", token=token)
+    description = render_template(
+        "email/_invitation_description.txt",
+        registration=registration,
+        meeting=registration.meeting,
+        manage_url=manage_url,
+    )
+    body = ical.registration_invitation(registration, method, description, manage_url)
+    return body, 200, {
+        "Content-Type": f"text/calendar; method={method}; charset=utf-8",
+        "Content-Disposition": 'attachment; filename="uitnodiging.ics"',
+        "Cache-Control": "no-store",
+    }

@@ -1,0 +1,277 @@
+"""The rules of signing up: seats, workshop places, waiting list, changes and cancellation.
+
+Every service takes a session, applies one rule, queues its mails in the same transaction, and commits.
+Seats are taken only by conditional UPDATEs (`taken = taken + 1 WHERE taken < capacity`), so the check and
+the take cannot race; a savepoint undoes a partial take when one of the places is full.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import sqlalchemy as sa
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session, selectinload
+
+from ..meetings.models import Meeting, Workshop
+from ..notifications import messages
+from ..timeutil import utcnow
+from .models import ParticipantRole, Registration, RegistrationStatus, WorkshopChoice
+
+
+class RegistrationError(Exception):
+    """A rule refused the request; `code` tells the route which message to show."""
+
+    def __init__(self, code: str, **details):
+        super().__init__(code)
+        self.code = code
+        self.details = details
+
+
+@dataclass
+class SignUp:
+    """What a person entered on the sign-up form, already validated for shape by the form."""
+
+    name: str
+    email: str
+    organisation: str
+    role: ParticipantRole
+    region: str = ""
+    questions: str = ""
+    share_with_participants: bool = False
+    locale: str = "nl"
+    #: round id -> workshop id
+    workshops: dict[int, int] = field(default_factory=dict)
+
+
+def normalize_email(email: str) -> str:
+    return email.strip().lower()
+
+
+def clean_line(value: str) -> str:
+    """Single-line text: no CR/LF or other control characters, so it cannot break a mail header or .ics."""
+    return " ".join("".join(ch if ch.isprintable() else " " for ch in value).split())
+
+
+def find_active(session: Session, meeting_id: int, email: str) -> Registration | None:
+    return session.scalar(
+        sa.select(Registration).where(
+            Registration.meeting_id == meeting_id,
+            Registration.email_normalized == normalize_email(email),
+            Registration.status != RegistrationStatus.CANCELLED,
+        )
+    )
+
+
+def get_by_public_id(session: Session, public_id: str) -> Registration | None:
+    return session.scalar(
+        sa.select(Registration)
+        .where(Registration.public_id == public_id)
+        .options(selectinload(Registration.choices).selectinload(WorkshopChoice.workshop))
+    )
+
+
+def _check_choices(meeting: Meeting, workshops: dict[int, int]) -> dict[int, int]:
+    """One workshop in every round of this meeting, and only workshops of that round."""
+    valid = {}
+    for round_ in meeting.rounds:
+        if not round_.workshops:
+            continue
+        chosen = workshops.get(round_.id)
+        if chosen not in {w.id for w in round_.workshops}:
+            raise RegistrationError("choose_workshop", round_id=round_.id)
+        valid[round_.id] = chosen
+    return valid
+
+
+def _take_one(session: Session, model, row_id: int) -> bool:
+    result = session.execute(
+        sa.update(model)
+        .where(model.id == row_id, model.taken < model.capacity)
+        .values(taken=model.taken + 1)
+        .execution_options(synchronize_session=False)
+    )
+    return result.rowcount == 1
+
+
+def _release_one(session: Session, model, row_id: int) -> None:
+    session.execute(
+        sa.update(model)
+        .where(model.id == row_id, model.taken > 0)
+        .values(taken=model.taken - 1)
+        .execution_options(synchronize_session=False)
+    )
+
+
+def _take_places(session: Session, meeting_id: int, workshop_ids: list[int]) -> bool:
+    """Take a seat and every workshop place, or nothing at all."""
+    savepoint = session.begin_nested()
+    if _take_one(session, Meeting, meeting_id) and all(_take_one(session, Workshop, w) for w in workshop_ids):
+        savepoint.commit()
+        return True
+    savepoint.rollback()
+    return False
+
+
+def _release_places(session: Session, registration: Registration) -> None:
+    _release_one(session, Meeting, registration.meeting_id)
+    for choice in registration.choices:
+        _release_one(session, Workshop, choice.workshop_id)
+
+
+def _set_status(session: Session, registration: Registration, old: RegistrationStatus, **values) -> bool:
+    """Compare-and-set on the status, so two requests cannot both act on the same registration."""
+    result = session.execute(
+        sa.update(Registration)
+        .where(Registration.id == registration.id, Registration.status == old)
+        .values(updated_at=utcnow(), **values)
+        .execution_options(synchronize_session=False)
+    )
+    session.expire(registration)
+    return result.rowcount == 1
+
+
+def sign_up(session: Session, meeting: Meeting, data: SignUp) -> tuple[Registration, bool]:
+    """Register a person: confirmed when a seat and each chosen workshop place are free, else wait-listed.
+
+    Returns (registration, created). A second submit with the same e-mail returns the existing registration.
+    """
+    if not meeting.is_open:
+        raise RegistrationError("closed")
+    existing = find_active(session, meeting.id, data.email)
+    if existing is not None:
+        session.commit()
+        return existing, False
+    workshops = _check_choices(meeting, data.workshops)
+    registration = Registration(
+        meeting_id=meeting.id,
+        name=clean_line(data.name),
+        email=data.email.strip(),
+        email_normalized=normalize_email(data.email),
+        organisation=clean_line(data.organisation),
+        role=data.role,
+        region=clean_line(data.region),
+        questions=data.questions.strip(),
+        share_with_participants=data.share_with_participants,
+        locale=data.locale,
+        status=RegistrationStatus.WAITLISTED,
+        waitlisted_at=utcnow(),
+        choices=[WorkshopChoice(round_id=r, workshop_id=w) for r, w in workshops.items()],
+    )
+    session.add(registration)
+    try:
+        # The unique index on active (meeting, e-mail) decides between two simultaneous submits.
+        session.flush()
+    except IntegrityError:
+        session.rollback()
+        existing = find_active(session, meeting.id, data.email)
+        if existing is None:
+            raise
+        session.commit()
+        return existing, False
+    if _take_places(session, meeting.id, list(workshops.values())):
+        registration.status = RegistrationStatus.CONFIRMED
+        registration.waitlisted_at = None
+        session.flush()
+        messages.registration_confirmed(session, registration)
+    else:
+        messages.registration_waitlisted(session, registration)
+    session.commit()
+    return registration, True
+
+
+def promote_waitlist(session: Session, meeting_id: int) -> list[Registration]:
+    """Promote wait-listed people, oldest first, for as long as someone fits; queue their mails."""
+    promoted = []
+    waiting = session.scalars(
+        sa.select(Registration)
+        .where(Registration.meeting_id == meeting_id, Registration.status == RegistrationStatus.WAITLISTED)
+        .order_by(Registration.waitlisted_at, Registration.id)
+        .options(selectinload(Registration.choices))
+    ).all()
+    for candidate in waiting:
+        seats_free = session.scalar(sa.select(Meeting.capacity - Meeting.taken).where(Meeting.id == meeting_id))
+        if not seats_free:
+            break
+        workshop_ids = [c.workshop_id for c in candidate.choices]
+        savepoint = session.begin_nested()
+        if _set_status(
+            session,
+            candidate,
+            RegistrationStatus.WAITLISTED,
+            status=RegistrationStatus.CONFIRMED,
+            waitlisted_at=None,
+            sequence=Registration.sequence + 1,
+        ) and _take_places(session, meeting_id, workshop_ids):
+            savepoint.commit()
+            promoted.append(candidate)
+            messages.registration_promoted(session, candidate)
+        else:
+            savepoint.rollback()
+    return promoted
+
+
+def cancel(session: Session, registration: Registration) -> bool:
+    """Cancel a registration, free its places and promote whoever fits next. False if already cancelled."""
+    old = registration.status
+    if old == RegistrationStatus.CANCELLED:
+        return False
+    if not _set_status(
+        session,
+        registration,
+        old,
+        status=RegistrationStatus.CANCELLED,
+        cancelled_at=utcnow(),
+        waitlisted_at=None,
+        sequence=Registration.sequence + 1,
+    ):
+        session.rollback()
+        session.refresh(registration)
+        return cancel(session, registration)
+    held_seat = old == RegistrationStatus.CONFIRMED
+    if held_seat:
+        _release_places(session, registration)
+    messages.registration_cancelled(session, registration, held_seat)
+    promote_waitlist(session, registration.meeting_id)
+    session.commit()
+    return True
+
+
+def change_workshops(session: Session, registration: Registration, workshops: dict[int, int]) -> bool:
+    """Switch workshops under the same capacity rules; a full workshop refuses and changes nothing.
+
+    Returns False when nothing changed.
+    """
+    if registration.status == RegistrationStatus.CANCELLED:
+        raise RegistrationError("cancelled")
+    meeting = registration.meeting
+    if not meeting.is_open:
+        raise RegistrationError("closed")
+    wanted = _check_choices(meeting, workshops)
+    current = {c.round_id: c for c in registration.choices}
+    changed = {r: w for r, w in wanted.items() if r not in current or current[r].workshop_id != w}
+    if not changed:
+        return False
+    if registration.status == RegistrationStatus.CONFIRMED:
+        savepoint = session.begin_nested()
+        for round_id, workshop_id in changed.items():
+            if round_id in current:
+                _release_one(session, Workshop, current[round_id].workshop_id)
+            if not _take_one(session, Workshop, workshop_id):
+                savepoint.rollback()
+                session.rollback()
+                raise RegistrationError("workshop_full", workshop_id=workshop_id)
+        savepoint.commit()
+    for round_id, workshop_id in changed.items():
+        workshop = session.get(Workshop, workshop_id)
+        if round_id in current:
+            current[round_id].workshop = workshop
+        else:
+            registration.choices.append(WorkshopChoice(round_id=round_id, workshop=workshop))
+    registration.sequence += 1
+    session.flush()
+    promoted = promote_waitlist(session, meeting.id)
+    if registration not in promoted:
+        messages.registration_changed(session, registration)
+    session.commit()
+    return True

@@ -1,0 +1,39 @@
+"""Signed, expiring manage links: no account needed to view, change or cancel a registration."""
+
+from __future__ import annotations
+
+from flask import current_app
+from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
+
+#: One salt per purpose: a token made for one use cannot be replayed for another.
+MANAGE_SALT = "registration-manage"
+
+
+class InvalidToken(Exception):
+    """The link was altered or does not belong to us."""
+
+
+class ExpiredToken(Exception):
+    """The link was genuine but is too old."""
+
+
+def _serializer() -> URLSafeTimedSerializer:
+    return URLSafeTimedSerializer(current_app.config["SECRET_KEY"], salt=MANAGE_SALT)
+
+
+def manage_token(registration) -> str:
+    return _serializer().dumps({"r": registration.public_id})
+
+
+def read_manage_token(token: str) -> str:
+    """Return the registration's public id the token was made for."""
+    max_age = current_app.config["MANAGE_LINK_MAX_AGE_DAYS"] * 24 * 3600
+    try:
+        data = _serializer().loads(token, max_age=max_age)
+    except SignatureExpired as exc:
+        raise ExpiredToken from exc
+    except BadSignature as exc:
+        raise InvalidToken from exc
+    if not isinstance(data, dict) or not isinstance(data.get("r"), str):
+        raise InvalidToken
+    return data["r"]

@@ -1,0 +1,163 @@
+"""Mail through the outbox to a real SMTP server; invitations parsed back with vobject."""
+
+import sqlalchemy as sa
+import vobject
+
+from sto_events.extensions import db
+from sto_events.notifications.models import OutboxMessage, OutboxStatus
+from sto_events.registrations import services
+from sto_events.registrations.models import Registration
+from tests.conftest import SmtpServer, attachment, deliver_outbox, free_port
+from tests.registrations.helpers import signup_data
+
+
+def calendar_of(message):
+    part = attachment(message)
+    assert part is not None, "no text/calendar attachment"
+    raw = part.get_content()
+    raw = raw if isinstance(raw, str) else raw.decode("utf-8")
+    return part, vobject.readOne(raw)
+
+
+def sign_up(app, make_meeting, email="zoe@school.nl", **overrides):
+    with app.app_context():
+        meeting = make_meeting(db.session, rounds=((5, 5),))
+        registration, _ = services.sign_up(db.session, meeting, signup_data(meeting, email, **overrides))
+        return meeting.id, registration.id
+
+
+def test_confirmation_change_and_cancel_arrive_with_matching_invitations(mail_app, smtp, make_meeting):
+    meeting_id, registration_id = sign_up(mail_app, make_meeting, name="Zoë Łukasz 🎓")
+    assert deliver_outbox(mail_app) == 1
+    [confirmation] = smtp.inbox.to("zoe@school.nl")
+    assert confirmation["Subject"].startswith("Aanmelding bevestigd: ")
+    assert confirmation["From"] == "bijeenkomsten@sto.test"
+    text = confirmation.get_body(("plain",)).get_content()
+    html = confirmation.get_body(("html",)).get_content()
+    assert "Beste Zoë Łukasz 🎓," in text and "Beste Zoë Łukasz 🎓," in html
+    assert "http://sto.test/aanmelding/" in text  # absolute manage link
+    part, cal = calendar_of(confirmation)
+    assert part.get_param("method") == "REQUEST"
+    assert cal.method.value == "REQUEST"
+    uid = cal.vevent.uid.value
+    assert cal.vevent.sequence.value == "0"
+    assert "Europe/Amsterdam" in str(cal.vevent.dtstart.value.tzinfo)
+    assert cal.vevent.attendee.value == "mailto:zoe@school.nl"
+    assert cal.vevent.attendee.params["CN"] == ["Zoë Łukasz 🎓"]
+    assert cal.vevent.organizer.value == "mailto:bijeenkomsten@sto.test"
+    assert "BEGIN:VTIMEZONE" in part.get_payload(decode=True).decode("utf-8")
+
+    with mail_app.app_context():
+        registration = db.session.get(Registration, registration_id)
+        other_workshop = registration.meeting.rounds[0].workshops[1].id
+        services.change_workshops(db.session, registration, {registration.choices[0].round_id: other_workshop})
+    deliver_outbox(mail_app)
+    changed = smtp.inbox.to("zoe@school.nl")[1]
+    assert changed["Subject"].startswith("Aanmelding gewijzigd: ")
+    _, cal = calendar_of(changed)
+    assert cal.method.value == "REQUEST"
+    assert cal.vevent.uid.value == uid
+    assert cal.vevent.sequence.value == "1"
+    assert "Workshop 1B" in cal.vevent.description.value
+
+    with mail_app.app_context():
+        services.cancel(db.session, db.session.get(Registration, registration_id))
+    deliver_outbox(mail_app)
+    cancelled = smtp.inbox.to("zoe@school.nl")[2]
+    assert cancelled["Subject"].startswith("Afmelding bevestigd: ")
+    part, cal = calendar_of(cancelled)
+    assert part.get_param("method") == "CANCEL"
+    assert cal.method.value == "CANCEL"
+    assert cal.vevent.status.value == "CANCELLED"
+    assert cal.vevent.uid.value == uid
+    assert int(cal.vevent.sequence.value) == 2
+    assert len(smtp.inbox.messages) == 3
+
+
+def test_waitlisted_and_promoted_mails(mail_app, smtp, make_meeting):
+    with mail_app.app_context():
+        meeting = make_meeting(db.session, capacity=1, rounds=((5,),))
+        holder, _ = services.sign_up(db.session, meeting, signup_data(meeting, "holder@school.nl"))
+        waiting, _ = services.sign_up(db.session, meeting, signup_data(meeting, "waiting@school.nl"))
+        deliver_outbox(mail_app)
+        [waitlisted] = smtp.inbox.to("waiting@school.nl")
+        assert waitlisted["Subject"].startswith("U staat op de wachtlijst")
+        assert attachment(waitlisted) is None
+        services.cancel(db.session, holder)
+    deliver_outbox(mail_app)
+    promoted = smtp.inbox.to("waiting@school.nl")[1]
+    assert promoted["Subject"].startswith("Er is een plek vrij")
+    _, cal = calendar_of(promoted)
+    assert cal.method.value == "REQUEST"
+
+
+def test_english_participant_gets_english_mail(mail_app, smtp, make_meeting):
+    sign_up(mail_app, make_meeting, locale="en")
+    deliver_outbox(mail_app)
+    [message] = smtp.inbox.to("zoe@school.nl")
+    assert message["Subject"].startswith("Registration confirmed: ")
+    assert "Dear Test Deelnemer," in message.get_body(("plain",)).get_content()
+
+
+def test_line_breaks_in_a_name_cannot_inject_headers_or_break_the_invitation(mail_app, smtp, make_meeting):
+    sign_up(mail_app, make_meeting, name="Evil\r\nBcc: victim@x.nl\r\nEND:VEVENT\r\nBEGIN:VEVENT")
+    deliver_outbox(mail_app)
+    assert [m["to"] for m in smtp.inbox.messages] == [["zoe@school.nl"]]
+    [message] = smtp.inbox.to("zoe@school.nl")
+    assert message["Bcc"] is None
+    _, cal = calendar_of(message)
+    assert len(cal.vevent_list) == 1
+
+
+def test_smtp_down_then_up_every_mail_arrives_once(app_factory, make_meeting):
+    port = free_port()
+    app = app_factory(MAIL_SERVER="127.0.0.1", MAIL_PORT=port, MAIL_TIMEOUT=2)
+    with app.app_context():
+        meeting = make_meeting(db.session, capacity=3, rounds=((10,),))
+        for i in range(5):
+            services.sign_up(db.session, meeting, signup_data(meeting, f"p{i}@school.nl"))
+    assert deliver_outbox(app) == 5  # all attempted, none delivered: nothing listens on the port
+    with app.app_context():
+        rows = db.session.scalars(sa.select(OutboxMessage)).all()
+        assert {r.status for r in rows} == {OutboxStatus.PENDING}
+        assert all(r.attempts == 1 and r.last_error for r in rows)
+
+    server = SmtpServer(port).start()
+    try:
+        assert deliver_outbox(app) == 5
+        assert deliver_outbox(app) == 0
+        assert sorted(m["to"][0] for m in server.inbox.messages) == [f"p{i}@school.nl" for i in range(5)]
+    finally:
+        server.stop()
+    with app.app_context():
+        assert {r.status for r in db.session.scalars(sa.select(OutboxMessage))} == {OutboxStatus.SENT}
+
+
+def test_permanent_rejection_marks_mail_failed(app_factory, make_meeting):
+    class Rejecting:
+        async def handle_RCPT(self, server, session, envelope, address, options):
+            return "550 no such user"
+
+    from aiosmtpd.controller import Controller
+
+    port = free_port()
+    controller = Controller(Rejecting(), hostname="127.0.0.1", port=port)
+    controller.start()
+    try:
+        app = app_factory(MAIL_SERVER="127.0.0.1", MAIL_PORT=port)
+        sign_up(app, make_meeting)
+        deliver_outbox(app)
+    finally:
+        controller.stop()
+    with app.app_context():
+        [row] = db.session.scalars(sa.select(OutboxMessage)).all()
+        assert row.status == OutboxStatus.FAILED
+        assert "550" in row.last_error
+
+
+def test_without_mail_server_mails_are_saved_as_eml_files(app, make_meeting, tmp_path):
+    sign_up(app, make_meeting)
+    deliver_outbox(app)
+    files = list((tmp_path / "mail").glob("*.eml"))
+    assert len(files) == 1
+    assert b"Subject: Aanmelding bevestigd" in files[0].read_bytes()
