@@ -31,7 +31,7 @@ static/vendor/.copied: node_modules/.installed
 	touch $@
 
 translations: $(VENV)/.installed
-	$(BIN)/pybabel compile --use-fuzzy --statistics -d translations
+	$(BIN)/pybabel compile --statistics -d translations
 
 db: setup
 	$(FLASK) db upgrade

@@ -234,15 +234,24 @@ def postgres_url():
 
 
 @pytest.fixture
-def pg_app(app_factory, postgres_url, tmp_path):
-    """An app on PostgreSQL with an emptied, freshly migrated schema."""
-    application = app_factory(postgres_url)
-    with application.app_context():
-        with db.engine.begin() as conn:
-            conn.execute(sa.text("DROP SCHEMA public CASCADE"))
-            conn.execute(sa.text("CREATE SCHEMA public"))
-        flask_migrate.upgrade()
-    return application
+def pg_app_factory(app_factory, postgres_url):
+    """Build an app on PostgreSQL with an emptied, freshly migrated schema; keyword arguments override settings."""
+
+    def make(**overrides):
+        application = app_factory(postgres_url, **overrides)
+        with application.app_context():
+            with db.engine.begin() as conn:
+                conn.execute(sa.text("DROP SCHEMA public CASCADE"))
+                conn.execute(sa.text("CREATE SCHEMA public"))
+            flask_migrate.upgrade()
+        return application
+
+    return make
+
+
+@pytest.fixture
+def pg_app(pg_app_factory):
+    return pg_app_factory()
 
 
 @pytest.fixture

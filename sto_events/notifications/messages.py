@@ -15,9 +15,9 @@ def _subject(kind: str, title: str) -> str:
     subjects = {
         "registration_confirmed": gettext("Aanmelding bevestigd: %(title)s", title=title),
         "registration_waitlisted": gettext("U staat op de wachtlijst: %(title)s", title=title),
-        "registration_promoted": gettext("Er is een plek vrij, u bent aangemeld: %(title)s", title=title),
+        "registration_promoted": gettext("U bent alsnog aangemeld: %(title)s", title=title),
         "registration_changed": gettext("Aanmelding gewijzigd: %(title)s", title=title),
-        "registration_cancelled": gettext("Afmelding bevestigd: %(title)s", title=title),
+        "registration_cancelled": gettext("Aanmelding geannuleerd: %(title)s", title=title),
     }
     return subjects[kind]
 

@@ -77,7 +77,7 @@ def sign_up(slug: str):
                 flash(_("U bent aangemeld. U ontvangt een bevestiging per e-mail met een agenda-uitnodiging."), "ok")
             else:
                 flash(_("De bijeenkomst of een gekozen workshop is vol: u staat op de wachtlijst. "
-                        "We mailen u zodra er plek is."), "warning")
+                        "We mailen u zodra er een plaats vrijkomt."), "warning")
             return redirect(url_for(".manage", token=manage_token(registration)), code=303)
     if form.csrf_token.errors:
         form.form_errors.append(_("Het formulier was verlopen. Controleer uw gegevens en verstuur het opnieuw."))
@@ -139,8 +139,12 @@ def manage(token: str):
                 form.form_errors.append(_error_message(err))
                 status = 409
             else:
-                flash(_("Uw workshopkeuze is gewijzigd. U ontvangt een bijgewerkte agenda-uitnodiging.")
-                      if changed else _("Er is niets gewijzigd."), "ok" if changed else "info")
+                if not changed:
+                    flash(_("Er is niets gewijzigd."), "info")
+                elif registration.status == RegistrationStatus.CONFIRMED:
+                    flash(_("Uw workshopkeuze is gewijzigd. U ontvangt een bijgewerkte agenda-uitnodiging."), "ok")
+                else:
+                    flash(_("Uw workshopkeuze is gewijzigd. U staat nog op de wachtlijst."), "ok")
                 return redirect(url_for(".manage", token=token), code=303)
         else:
             status = 422
@@ -178,7 +182,7 @@ def invitation(token: str):
     if error:
         return error
     if registration.status == RegistrationStatus.WAITLISTED:
-        return render_error(409, _("U staat op de wachtlijst: de agenda-uitnodiging volgt zodra u een plek heeft."))
+        return render_error(409, _("U staat op de wachtlijst: de agenda-uitnodiging volgt zodra u een plaats heeft."))
     method = "CANCEL" if registration.status == RegistrationStatus.CANCELLED else "REQUEST"
     manage_url = absolute_url("registrations.manage", token=token)
     description = render_template(

@@ -73,7 +73,7 @@ def test_sign_up_change_and_cancel(browser, live_server, live_app, smtp, meeting
 
     deliver_outbox(live_app)
     subjects = [m["Subject"].split(":")[0] for m in smtp.inbox.to("zoe@school.nl")]
-    assert subjects == ["Aanmelding bevestigd", "Aanmelding gewijzigd", "Afmelding bevestigd"]
+    assert subjects == ["Aanmelding bevestigd", "Aanmelding gewijzigd", "Aanmelding geannuleerd"]
     # A form with errors answers 422 on purpose; Chromium logs that. Anything else (CSP, script errors) fails.
     assert [p for p in problems if "status of 422" not in p] == []
     context.close()

@@ -64,7 +64,7 @@ def test_confirmation_change_and_cancel_arrive_with_matching_invitations(mail_ap
         services.cancel(db.session, db.session.get(Registration, registration_id))
     deliver_outbox(mail_app)
     cancelled = smtp.inbox.to("zoe@school.nl")[2]
-    assert cancelled["Subject"].startswith("Afmelding bevestigd: ")
+    assert cancelled["Subject"].startswith("Aanmelding geannuleerd: ")
     part, cal = calendar_of(cancelled)
     assert part.get_param("method") == "CANCEL"
     assert cal.method.value == "CANCEL"
@@ -86,7 +86,7 @@ def test_waitlisted_and_promoted_mails(mail_app, smtp, make_meeting):
         services.cancel(db.session, holder)
     deliver_outbox(mail_app)
     promoted = smtp.inbox.to("waiting@school.nl")[1]
-    assert promoted["Subject"].startswith("Er is een plek vrij")
+    assert promoted["Subject"].startswith("U bent alsnog aangemeld")
     _, cal = calendar_of(promoted)
     assert cal.method.value == "REQUEST"
 

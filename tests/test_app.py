@@ -1,0 +1,91 @@
+"""The app as a whole: settings, error pages, CLI jobs and demo data."""
+
+from datetime import date
+
+import pytest
+import sqlalchemy as sa
+
+from sto_events import create_app
+from sto_events.extensions import db
+from sto_events.meetings.models import Meeting, MeetingStatus
+from sto_events.notifications.models import OutboxMessage, OutboxStatus
+
+
+def test_production_refuses_the_default_secret_key():
+    with pytest.raises(RuntimeError, match="SECRET_KEY"):
+        create_app({"ENV_NAME": "production", "SECRET_KEY": "dev-only-change-me"})
+
+
+def test_production_sets_secure_cookies_and_hsts(app_factory):
+    app = app_factory(ENV_NAME="production", SESSION_COOKIE_SECURE=True)
+    response = app.test_client().get("/")
+    assert "max-age=" in response.headers["Strict-Transport-Security"]
+
+
+def test_database_url_spellings_use_psycopg(monkeypatch, tmp_path):
+    from sto_events.config import Config
+
+    monkeypatch.setenv("DATABASE_URL", "postgres://u@h/db")
+    assert Config(str(tmp_path)).SQLALCHEMY_DATABASE_URI == "postgresql+psycopg://u@h/db"
+
+
+def test_unexpected_error_shows_dutch_500_page(app_factory):
+    app = app_factory()
+    app.config["PROPAGATE_EXCEPTIONS"] = False
+
+    @app.get("/kapot")
+    def broken():
+        raise RuntimeError("boom")
+
+    response = app.test_client().get("/kapot")
+    page = response.get_data(as_text=True)
+    assert response.status_code == 500
+    assert "Er ging iets mis" in page
+    assert "boom" not in page and "Traceback" not in page
+
+
+def test_database_down_shows_friendly_503(app_factory):
+    app = app_factory("postgresql+psycopg://nobody@127.0.0.1:1/none")
+    app.config["PROPAGATE_EXCEPTIONS"] = False
+    response = app.test_client().get("/bijeenkomsten")
+    assert response.status_code == 503
+    assert "Even niet beschikbaar" in response.get_data(as_text=True)
+
+
+def test_too_large_request_is_413(client):
+    response = client.post("/taal", data={"lang": "x" * (2 * 1024 * 1024)})
+    assert response.status_code == 413
+    assert "Te veel gegevens" in response.get_data(as_text=True)
+
+
+def test_wrong_method_is_405_page(client):
+    response = client.get("/taal")
+    assert response.status_code == 405
+    assert "Niet toegestaan" in response.get_data(as_text=True)
+
+
+def test_seed_demo_adds_three_future_meetings_once(app, runner):
+    result = runner.invoke(args=["seed-demo", "--if-empty"])
+    assert "3 demo meetings added" in result.output
+    again = runner.invoke(args=["seed-demo", "--if-empty"])
+    assert "not added" in again.output
+    with app.app_context():
+        meetings = db.session.scalars(sa.select(Meeting).order_by(Meeting.starts_at)).all()
+        assert [m.city for m in meetings] == ["Capelle aan den IJssel", "Eindhoven", "Zwolle"]
+        assert all(m.is_demo and m.status == MeetingStatus.PUBLISHED for m in meetings)
+        assert all(m.starts_at.date() > date.today() for m in meetings)
+        assert all(len(m.themes) == 4 for m in meetings)
+        zwolle = meetings[-1]
+        assert [len(r.workshops) for r in zwolle.rounds] == [3, 3]
+        assert all(r.starts_at >= zwolle.starts_at and r.ends_at <= zwolle.ends_at for r in zwolle.rounds)
+
+
+def test_outbox_cli_delivers_to_eml(app, runner, add_meeting, tmp_path):
+    from tests.registrations.test_routes import sign_up
+
+    sign_up(app.test_client(), add_meeting())
+    result = runner.invoke(args=["outbox", "run", "--once"])
+    assert "1 mail(s) attempted" in result.output
+    assert len(list((tmp_path / "mail").glob("*.eml"))) == 1
+    with app.app_context():
+        assert db.session.scalar(sa.select(OutboxMessage.status)) == OutboxStatus.SENT
