@@ -6,6 +6,8 @@ FLASK := $(BIN)/flask --app sto_events
 HOST ?= 127.0.0.1
 PORT ?= 5000
 WORKERS ?= 2
+# Links in mails point at the server `make run` starts, unless BASE_URL says otherwise.
+export BASE_URL ?= http://$(HOST):$(PORT)
 
 .PHONY: setup run test lint db demo outbox translations bench clean
 

@@ -25,6 +25,15 @@ def register_cli(app) -> None:
         else:
             outbox.run_forever(db.session, interval)
 
+    @app.cli.command("purge-personal-data")
+    @click.option("--months", type=int, default=None, help="Override RETENTION_MONTHS.")
+    def purge_personal_data(months: int | None):
+        """Anonymise registrations of meetings that ended more than the retention period ago."""
+        from .registrations.services import anonymise_past
+
+        months = months if months is not None else app.config["RETENTION_MONTHS"]
+        click.echo(f"{anonymise_past(db.session, months)} registration(s) anonymised")
+
     @app.cli.command("seed-demo")
     @click.option("--if-empty", is_flag=True, help="Only when there are no meetings yet.")
     def seed_demo(if_empty: bool):

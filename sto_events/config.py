@@ -38,6 +38,8 @@ class Config:
         self.RATELIMIT_STORAGE_URI = env("RATELIMIT_STORAGE_URI", "memory://")
         self.RATELIMIT_HEADERS_ENABLED = True
         self.SIGNUP_RATE_LIMIT = env("SIGNUP_RATE_LIMIT", "10 per minute; 60 per hour")
+        #: Months after a meeting before its registrations are anonymised (`flask purge-personal-data`).
+        self.RETENTION_MONTHS = _int("RETENTION_MONTHS", 12)
         self.MANAGE_LINK_MAX_AGE_DAYS = _int("MANAGE_LINK_MAX_AGE_DAYS", 180)
         self.BABEL_DEFAULT_LOCALE = "nl"
         self.BABEL_DEFAULT_TIMEZONE = "Europe/Amsterdam"

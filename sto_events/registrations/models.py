@@ -76,6 +76,8 @@ class Registration(db.Model):
     #: Position on the waiting list: first come, first promoted.
     waitlisted_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     cancelled_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    #: Set when the personal data was removed after the retention period.
+    anonymised_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
 
     meeting: Mapped[Meeting] = relationship()
     choices: Mapped[list[WorkshopChoice]] = relationship(

@@ -8,6 +8,7 @@ the take cannot race; a savepoint undoes a partial take when one of the places i
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import timedelta
 
 import sqlalchemy as sa
 from sqlalchemy.exc import IntegrityError
@@ -15,6 +16,7 @@ from sqlalchemy.orm import Session, selectinload
 
 from ..meetings.models import Meeting, Workshop
 from ..notifications import messages
+from ..notifications.models import OutboxMessage
 from ..timeutil import utcnow
 from .models import ParticipantRole, Registration, RegistrationStatus, WorkshopChoice
 
@@ -275,3 +277,31 @@ def change_workshops(session: Session, registration: Registration, workshops: di
         messages.registration_changed(session, registration)
     session.commit()
     return True
+
+
+def anonymise_past(session: Session, months: int) -> int:
+    """Strip personal data from registrations whose meeting ended more than `months` months ago.
+
+    Counts, statuses, roles and workshop choices stay for statistics; running it again changes nothing.
+    """
+    cutoff = utcnow() - timedelta(days=round(months * 30.44))
+    ended = sa.select(Meeting.id).where(Meeting.ends_at < cutoff)
+    registrations = session.scalars(
+        sa.select(Registration).where(Registration.meeting_id.in_(ended), Registration.anonymised_at.is_(None))
+    ).all()
+    now = utcnow()
+    for registration in registrations:
+        registration.name = ""
+        registration.email = ""
+        registration.email_normalized = f"anonymised-{registration.public_id}"
+        registration.organisation = ""
+        registration.region = ""
+        registration.questions = ""
+        registration.share_with_participants = False
+        registration.anonymised_at = now
+    ids = [r.id for r in registrations]
+    if ids:
+        # Mails hold names and addresses too: drop the ones about these registrations.
+        session.execute(sa.delete(OutboxMessage).where(OutboxMessage.registration_id.in_(ids)))
+    session.commit()
+    return len(ids)
