@@ -9,7 +9,7 @@ from flask import Flask, session
 from sqlalchemy import event
 
 from .config import Config
-from .extensions import babel, csrf, db, htmx, limiter, mail, migrate
+from .extensions import babel, csrf, db, htmx, limiter, login_manager, mail, migrate
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -37,6 +37,7 @@ def create_app(config: dict | None = None) -> Flask:
     db.init_app(app)
     migrate.init_app(app, db, directory=str(ROOT / "migrations"))
     mail.init_app(app)
+    _configure_login(app)
     htmx.init_app(app)
     limiter.init_app(app)  # before CSRF, so a flood is refused before any other work
     csrf.init_app(app)
@@ -44,6 +45,8 @@ def create_app(config: dict | None = None) -> Flask:
     with app.app_context():
         _configure_engine(db.engine)
 
+    from .accounts.routes import bp as accounts_bp
+    from .admin.routes import bp as admin_bp
     from .meetings.routes import bp as meetings_bp
     from .registrations.routes import bp as registrations_bp
     from .site import bp as site_bp
@@ -51,6 +54,8 @@ def create_app(config: dict | None = None) -> Flask:
     app.register_blueprint(site_bp)
     app.register_blueprint(meetings_bp)
     app.register_blueprint(registrations_bp)
+    app.register_blueprint(accounts_bp)
+    app.register_blueprint(admin_bp)
 
     from . import errors, templating
     from .cli import register_cli
@@ -59,6 +64,18 @@ def create_app(config: dict | None = None) -> Flask:
     templating.register(app)
     register_cli(app)
     return app
+
+
+def _configure_login(app: Flask) -> None:
+    from flask_babel import lazy_gettext
+
+    from .accounts.services import load_user
+
+    login_manager.init_app(app)
+    login_manager.login_view = "accounts.login"
+    login_manager.login_message = lazy_gettext("Log in om deze pagina te bekijken.")
+    login_manager.login_message_category = "info"
+    login_manager.user_loader(lambda user_id: load_user(db.session, user_id))
 
 
 def _select_locale() -> str:

@@ -25,6 +25,24 @@ def register_cli(app) -> None:
         else:
             outbox.run_forever(db.session, interval)
 
+    @app.cli.command("create-organiser")
+    @click.argument("email")
+    @click.option("--name", default="", help="Display name (defaults to the part before the @).")
+    @click.option("--password", prompt=True, hide_input=True, confirmation_prompt=True,
+                  help="At least 12 characters; asked at the prompt when left out.")
+    def create_organiser(email: str, name: str, password: str):
+        """Create an organiser account that can log in at once (the first one, or for scripts)."""
+        from .accounts.models import Role
+        from .accounts.services import AccountError, create_user
+
+        try:
+            user = create_user(db.session, email, name or email.partition("@")[0], Role.ORGANISER, password)
+        except AccountError as error:
+            raise click.ClickException(
+                "an account with this e-mail exists" if error.code == "exists" else "password needs 12+ characters"
+            ) from error
+        click.echo(f"organiser {user.email} created")
+
     @app.cli.command("purge-personal-data")
     @click.option("--months", type=int, default=None, help="Override RETENTION_MONTHS.")
     def purge_personal_data(months: int | None):

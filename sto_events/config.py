@@ -37,6 +37,8 @@ class Config:
         self.OUTBOX_BACKOFF_SECONDS = _int("OUTBOX_BACKOFF_SECONDS", 30)
         self.RATELIMIT_STORAGE_URI = env("RATELIMIT_STORAGE_URI", "memory://")
         self.RATELIMIT_HEADERS_ENABLED = True
+        self.LOGIN_RATE_LIMIT_CLIENT = env("LOGIN_RATE_LIMIT_CLIENT", "20 per 15 minutes")
+        self.LOGIN_RATE_LIMIT_ACCOUNT = env("LOGIN_RATE_LIMIT_ACCOUNT", "5 per 15 minutes")
         self.SIGNUP_RATE_LIMIT = env("SIGNUP_RATE_LIMIT", "10 per minute; 60 per hour")
         #: Months after a meeting before its registrations are anonymised (`flask purge-personal-data`).
         self.RETENTION_MONTHS = _int("RETENTION_MONTHS", 12)

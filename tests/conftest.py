@@ -274,3 +274,44 @@ def add_meeting(app, make_meeting):
             )
 
     return add
+
+
+PASSWORD = "een lang en sterk wachtwoord"
+
+
+def page_csrf(client, url="/inloggen") -> str:
+    import re
+
+    page = client.get(url).get_data(as_text=True)
+    return re.search(r'name="csrf-token" content="([^"]+)"', page).group(1)
+
+
+@pytest.fixture
+def make_user(app):
+    """Factory: an account with a password, in its own short app context; returns its e-mail."""
+    from sto_events.accounts.models import Role
+    from sto_events.accounts.services import create_user
+
+    def make(role=Role.ORGANISER, email=None, name="Test Gebruiker"):
+        email = email or f"{role.value}-{uuid.uuid4().hex[:6]}@stotest.nl"
+        with app.app_context():
+            create_user(db.session, email, name, role, PASSWORD)
+        return email
+
+    return make
+
+
+@pytest.fixture
+def login_as(client, make_user):
+    """Log the test client in with a new account of this role; returns the e-mail."""
+    from sto_events.accounts.models import Role
+
+    def login(role=Role.ORGANISER):
+        email = make_user(role)
+        response = client.post(
+            "/inloggen", data={"email": email, "password": PASSWORD, "csrf_token": page_csrf(client)}
+        )
+        assert response.status_code == 303, response.get_data(as_text=True)
+        return email
+
+    return login

@@ -40,3 +40,8 @@ def feed(session: Session) -> list[Meeting]:
             sa.select(Meeting).where(Meeting.status == MeetingStatus.PUBLISHED).order_by(Meeting.starts_at)
         )
     )
+
+
+def all_meetings(session: Session) -> list[Meeting]:
+    """Every meeting for the back office, newest first."""
+    return list(session.scalars(sa.select(Meeting).order_by(Meeting.starts_at.desc())))

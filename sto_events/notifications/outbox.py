@@ -52,16 +52,19 @@ def queue(
 
 
 class _TimeoutConnection(Connection):
-    """Flask-Mail's connection with a socket timeout, so a stalled server cannot hang the sender."""
+    """Flask-Mail's connection with a socket timeout, so a stalled server cannot hang the sender.
+
+    Server settings are read from the config at each delivery, so a changed setting needs no restart.
+    """
 
     def configure_host(self):
-        timeout = current_app.config["MAIL_TIMEOUT"]
-        cls = smtplib.SMTP_SSL if self.mail.use_ssl else smtplib.SMTP
-        host = cls(self.mail.server, self.mail.port, timeout=timeout)
-        if self.mail.use_tls:
+        config = current_app.config
+        cls = smtplib.SMTP_SSL if config.get("MAIL_USE_SSL") else smtplib.SMTP
+        host = cls(config["MAIL_SERVER"], config["MAIL_PORT"], timeout=config["MAIL_TIMEOUT"])
+        if config.get("MAIL_USE_TLS"):
             host.starttls()
-        if self.mail.username and self.mail.password:
-            host.login(self.mail.username, self.mail.password)
+        if config.get("MAIL_USERNAME") and config.get("MAIL_PASSWORD"):
+            host.login(config["MAIL_USERNAME"], config["MAIL_PASSWORD"])
         return host
 
 

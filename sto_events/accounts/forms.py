@@ -1,0 +1,75 @@
+"""Login, password and invitation forms."""
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import EmailField, PasswordField, RadioField, StringField
+from wtforms.fields.choices import SelectChoice
+from wtforms.validators import Email, EqualTo, InputRequired, Length
+
+from .models import Role
+from .services import MIN_PASSWORD_LENGTH
+
+
+def _strip(value):
+    return value.strip() if isinstance(value, str) else value
+
+
+def _email_field(description=None):
+    return EmailField(
+        _l("E-mailadres"),
+        filters=[_strip],
+        validators=[
+            InputRequired(message=_l("Vul uw e-mailadres in.")),
+            Length(max=254, message=_l("Gebruik hoogstens %(max)d tekens.")),
+            Email(message=_l("Vul een geldig e-mailadres in, zoals naam@school.nl."), check_deliverability=False),
+        ],
+        description=description,
+    )
+
+
+class LoginForm(FlaskForm):
+    email = _email_field()
+    password = PasswordField(
+        _l("Wachtwoord"),
+        validators=[InputRequired(message=_l("Vul uw wachtwoord in.")), Length(max=1000)],
+    )
+
+
+class ForgotPasswordForm(FlaskForm):
+    email = _email_field(_l("We sturen een link om een nieuw wachtwoord in te stellen, als er een account is."))
+
+
+class SetPasswordForm(FlaskForm):
+    password = PasswordField(
+        _l("Nieuw wachtwoord"),
+        validators=[
+            InputRequired(message=_l("Kies een wachtwoord.")),
+            Length(min=MIN_PASSWORD_LENGTH, max=1000, message=_l("Gebruik minstens %(min)d tekens.")),
+        ],
+        description=_l("Minstens 12 tekens. Een zin van een paar woorden is sterk en goed te onthouden."),
+    )
+    confirm = PasswordField(
+        _l("Herhaal het wachtwoord"),
+        validators=[
+            InputRequired(message=_l("Herhaal het wachtwoord.")),
+            EqualTo("password", message=_l("De twee wachtwoorden zijn niet gelijk.")),
+        ],
+    )
+
+
+ROLE_CHOICES = [
+    SelectChoice(Role.ORGANISER.value, _l("Organisator (ondersteuningsteam)")),
+    SelectChoice(Role.REGION_COORDINATOR.value, _l("Regiocoördinator (projectleider / penvoerder)")),
+    SelectChoice(Role.COMPANY_CONTACT.value, _l("Contactpersoon bedrijf")),
+    SelectChoice(Role.SCHOOL_CONTACT.value, _l("Contactpersoon school")),
+]
+
+
+class InviteForm(FlaskForm):
+    name = StringField(
+        _l("Naam"),
+        filters=[_strip],
+        validators=[InputRequired(message=_l("Vul een naam in.")), Length(max=200)],
+    )
+    email = _email_field()
+    role = RadioField(_l("Rol"), choices=ROLE_CHOICES, validators=[InputRequired(message=_l("Kies een rol."))])

@@ -1,0 +1,111 @@
+"""Login, logout, forgotten password and accepting an invitation."""
+
+from __future__ import annotations
+
+from flask import Blueprint, current_app, flash, redirect, render_template, request, session, url_for
+from flask_babel import gettext as _
+from flask_login import current_user, login_user, logout_user
+
+from ..errors import render_error
+from ..extensions import csrf, db, limiter
+from ..site import safe_next
+from . import services
+from .forms import ForgotPasswordForm, LoginForm, SetPasswordForm
+from .models import Role, TokenPurpose
+
+bp = Blueprint("accounts", __name__)
+
+
+def _account_key() -> str:
+    return "login-account:" + services.normalize_email(request.form.get("email", ""))[:254]
+
+
+def _failed(response) -> bool:
+    """Only failed attempts count towards the login limits."""
+    return response.status_code != 303
+
+
+def _home_for(user) -> str:
+    return url_for("admin.index") if user.has_role(Role.ORGANISER) else url_for("site.home")
+
+
+@bp.route("/inloggen", methods=["GET", "POST"])
+@csrf.exempt  # the form checks its token itself, after the limits
+@limiter.limit(lambda: current_app.config["LOGIN_RATE_LIMIT_CLIENT"], methods=["POST"], deduct_when=_failed)
+@limiter.limit(
+    lambda: current_app.config["LOGIN_RATE_LIMIT_ACCOUNT"], methods=["POST"], key_func=_account_key,
+    deduct_when=_failed,
+)
+def login():
+    """Log in; unknown e-mail and wrong password get the same answer."""
+    form = LoginForm()
+    status = 200
+    if form.validate_on_submit():
+        user = services.authenticate(db.session, form.email.data, form.password.data)
+        if user is not None:
+            session.clear()  # a new session at login: nothing from before carries over
+            login_user(user)
+            return redirect(safe_next(request.args.get("next"), _home_for(user)), code=303)
+        form.form_errors.append(_("Deze combinatie van e-mailadres en wachtwoord kennen we niet."))
+    if request.method == "POST":
+        status = 422
+        if form.csrf_token.errors:
+            form.form_errors.append(_("Het formulier was verlopen. Probeer het opnieuw."))
+    return render_template("accounts/login.html", form=form), status
+
+
+@bp.post("/uitloggen")
+def logout():
+    """Log out and invalidate every copy of the session cookie."""
+    if current_user.is_authenticated:
+        services.end_sessions(db.session, current_user._get_current_object())
+    logout_user()
+    session.clear()
+    flash(_("U bent uitgelogd."), "ok")
+    return redirect(url_for("site.home"), code=303)
+
+
+@bp.route("/wachtwoord-vergeten", methods=["GET", "POST"])
+@limiter.limit(lambda: current_app.config["LOGIN_RATE_LIMIT_CLIENT"], methods=["POST"])
+def forgot_password():
+    """Ask for a reset link; the answer does not tell whether the account exists."""
+    form = ForgotPasswordForm()
+    if form.validate_on_submit():
+        services.request_password_reset(db.session, form.email.data)
+        flash(_("Als er een account bij dit e-mailadres hoort, ontvangt u binnen enkele minuten een link."), "info")
+        return redirect(url_for(".login"), code=303)
+    status = 422 if request.method == "POST" else 200
+    return render_template("accounts/forgot_password.html", form=form), status
+
+
+def _set_password(secret: str, purpose: TokenPurpose, template: str, done_message: str):
+    try:
+        token = services.token_user(db.session, secret, purpose)
+    except services.AccountError as error:
+        if error.code == "expired_token":
+            return render_error(410, _("Deze link is verlopen. Vraag een nieuwe aan."))
+        return render_error(404, _("Deze link is niet (meer) geldig. Een link werkt maar één keer."))
+    form = SetPasswordForm()
+    if form.validate_on_submit():
+        try:
+            services.redeem(db.session, secret, purpose, form.password.data)
+        except services.AccountError:
+            return render_error(404, _("Deze link is niet (meer) geldig. Een link werkt maar één keer."))
+        flash(done_message, "ok")
+        return redirect(url_for(".login"), code=303)
+    status = 422 if request.method == "POST" else 200
+    return render_template(template, form=form, user=token.user), status
+
+
+@bp.route("/uitnodiging/<secret>", methods=["GET", "POST"])
+def accept_invitation(secret: str):
+    """Accept an invitation by choosing a password (single-use, expiring link)."""
+    return _set_password(secret, TokenPurpose.INVITATION, "accounts/accept_invitation.html",
+                         _("Uw account is klaar. Log in met uw e-mailadres en nieuwe wachtwoord."))
+
+
+@bp.route("/wachtwoord-instellen/<secret>", methods=["GET", "POST"])
+def reset_password(secret: str):
+    """Choose a new password through a mailed reset link (single-use, expiring)."""
+    return _set_password(secret, TokenPurpose.PASSWORD_RESET, "accounts/reset_password.html",
+                         _("Uw wachtwoord is gewijzigd. Log in met uw nieuwe wachtwoord."))

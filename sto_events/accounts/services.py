@@ -1,0 +1,163 @@
+"""Account rules: invitations, passwords, login checks. No request, no templates."""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+from datetime import timedelta
+
+import sqlalchemy as sa
+from argon2 import PasswordHasher
+from argon2.exceptions import InvalidHashError, VerificationError
+from sqlalchemy.orm import Session
+
+from ..timeutil import utcnow
+from . import emails
+from .models import AccountToken, Role, TokenPurpose, User
+
+MIN_PASSWORD_LENGTH = 12
+_hasher = PasswordHasher()
+# Verified when the e-mail is unknown, so both answers take as long as a real check.
+_DUMMY_HASH = _hasher.hash("not-a-real-password-" + secrets.token_hex(8))
+
+TOKEN_LIFETIME = {TokenPurpose.INVITATION: timedelta(days=7), TokenPurpose.PASSWORD_RESET: timedelta(hours=2)}
+
+
+class AccountError(Exception):
+    def __init__(self, code: str):
+        super().__init__(code)
+        self.code = code
+
+
+def normalize_email(email: str) -> str:
+    return email.strip().lower()
+
+
+def find_by_email(session: Session, email: str) -> User | None:
+    return session.scalar(sa.select(User).where(User.email == normalize_email(email)))
+
+
+def hash_password(password: str) -> str:
+    if len(password) < MIN_PASSWORD_LENGTH:
+        raise AccountError("password_too_short")
+    return _hasher.hash(password)
+
+
+def authenticate(session: Session, email: str, password: str) -> User | None:
+    """The user for this e-mail and password, or None — the same answer, in the same time, for any failure."""
+    user = find_by_email(session, email)
+    stored = user.password_hash if user is not None and user.password_hash else _DUMMY_HASH
+    try:
+        _hasher.verify(stored, password)
+    except (VerificationError, InvalidHashError):
+        return None
+    if user is None or not user.is_active:
+        return None
+    if _hasher.check_needs_rehash(stored):
+        user.password_hash = _hasher.hash(password)
+    user.last_login_at = utcnow()
+    session.commit()
+    return user
+
+
+def create_user(session: Session, email: str, name: str, role: Role, password: str | None = None) -> User:
+    """Create an account; with a password it can log in at once (used by the CLI for the first organiser)."""
+    if find_by_email(session, email) is not None:
+        raise AccountError("exists")
+    user = User(email=normalize_email(email), name=name.strip(), role=role)
+    if password is not None:
+        user.password_hash = hash_password(password)
+    session.add(user)
+    session.commit()
+    return user
+
+
+def _issue_token(session: Session, user: User, purpose: TokenPurpose, created_by: User | None = None) -> str:
+    secret = secrets.token_urlsafe(32)
+    session.add(
+        AccountToken(
+            user_id=user.id,
+            purpose=purpose,
+            secret_hash=hashlib.sha256(secret.encode()).hexdigest(),
+            expires_at=utcnow() + TOKEN_LIFETIME[purpose],
+            created_by_id=created_by.id if created_by else None,
+        )
+    )
+    return secret
+
+
+def invite(session: Session, email: str, name: str, role: Role, invited_by: User) -> User:
+    """Create an account without a password and mail a single-use link to set one."""
+    if find_by_email(session, email) is not None:
+        raise AccountError("exists")
+    user = User(email=normalize_email(email), name=name.strip(), role=role)
+    session.add(user)
+    session.flush()
+    secret = _issue_token(session, user, TokenPurpose.INVITATION, invited_by)
+    emails.invitation(session, user, secret, invited_by)
+    session.commit()
+    return user
+
+
+def request_password_reset(session: Session, email: str) -> None:
+    """Mail a reset link when the account exists and is active; say nothing either way."""
+    user = find_by_email(session, email)
+    if user is not None and user.is_active:
+        secret = _issue_token(session, user, TokenPurpose.PASSWORD_RESET)
+        emails.password_reset(session, user, secret)
+    session.commit()
+
+
+def token_user(session: Session, secret: str, purpose: TokenPurpose) -> AccountToken:
+    """The unused, unexpired token for this secret, or AccountError('invalid_token' / 'expired_token')."""
+    token = session.scalar(
+        sa.select(AccountToken).where(
+            AccountToken.secret_hash == hashlib.sha256(secret.encode()).hexdigest(),
+            AccountToken.purpose == purpose,
+        )
+    )
+    if token is None or token.used_at is not None:
+        raise AccountError("invalid_token")
+    if token.expires_at < utcnow():
+        raise AccountError("expired_token")
+    return token
+
+
+def redeem(session: Session, secret: str, purpose: TokenPurpose, password: str) -> User:
+    """Set the password through a token, once; other sessions of the account end."""
+    token = token_user(session, secret, purpose)
+    used = session.execute(
+        sa.update(AccountToken)
+        .where(AccountToken.id == token.id, AccountToken.used_at.is_(None))
+        .values(used_at=utcnow())
+        .execution_options(synchronize_session=False)
+    )
+    if used.rowcount != 1:
+        session.rollback()
+        raise AccountError("invalid_token")
+    user = token.user
+    user.password_hash = hash_password(password)
+    user.auth_version += 1
+    session.commit()
+    return user
+
+
+def end_sessions(session: Session, user: User) -> None:
+    """Invalidate every cookie issued for this account (logout)."""
+    user.auth_version += 1
+    session.commit()
+
+
+def load_user(session: Session, user_id: str) -> User | None:
+    """Flask-Login's loader: the id carries the auth version, so an old cookie no longer matches."""
+    raw_id, _, version = user_id.partition(":")
+    if not raw_id.isdigit() or not version.isdigit():
+        return None
+    user = session.get(User, int(raw_id))
+    if user is None or user.auth_version != int(version) or not user.is_active:
+        return None
+    return user
+
+
+def users(session: Session) -> list[User]:
+    return list(session.scalars(sa.select(User).order_by(User.role, User.name)))

@@ -1,0 +1,1 @@
+"""The organisers' back office: meetings, attendees, mail, check-in, dashboard."""

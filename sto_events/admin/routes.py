@@ -1,0 +1,44 @@
+"""Back-office pages. Every route here requires the organiser role (checked once, before each request)."""
+
+from __future__ import annotations
+
+from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+
+from ..accounts import services as account_services
+from ..accounts.access import require_role
+from ..accounts.forms import InviteForm
+from ..accounts.models import Role
+from ..extensions import db
+from ..meetings import services as meeting_services
+
+bp = Blueprint("admin", __name__, url_prefix="/beheer")
+bp.before_request(require_role(Role.ORGANISER))
+
+
+@bp.get("/")
+def index():
+    """The organiser's start page: all meetings with their fill rate."""
+    return render_template("admin/index.html", meetings=meeting_services.all_meetings(db.session))
+
+
+@bp.route("/gebruikers", methods=["GET", "POST"])
+def users():
+    """Accounts, and inviting a new one by e-mail."""
+    form = InviteForm()
+    status = 200
+    if form.validate_on_submit():
+        try:
+            account_services.invite(
+                db.session, form.email.data, form.name.data, Role(form.role.data), current_user._get_current_object()
+            )
+        except account_services.AccountError:
+            form.email.errors.append(_("Er is al een account met dit e-mailadres."))
+            status = 409
+        else:
+            flash(_("De uitnodiging is verstuurd naar %(email)s.", email=form.email.data), "ok")
+            return redirect(url_for(".users"), code=303)
+    elif request.method == "POST":
+        status = 422
+    return render_template("admin/users.html", form=form, users=account_services.users(db.session)), status

@@ -1,0 +1,156 @@
+"""Login, logout, rate limits, invitations and password resets."""
+
+import re
+
+import pytest
+import sqlalchemy as sa
+
+from sto_events.accounts.models import AccountToken, Role, User
+from sto_events.extensions import db
+from tests.conftest import PASSWORD, deliver_outbox, page_csrf
+
+
+def login(client, email, password=PASSWORD, next_url=None):
+    url = "/inloggen" + (f"?next={next_url}" if next_url else "")
+    return client.post(url, data={"email": email, "password": password, "csrf_token": page_csrf(client)})
+
+
+def test_login_goes_to_back_office_and_logout_needs_post(client, make_user):
+    email = make_user(Role.ORGANISER)
+    response = login(client, email)
+    assert response.status_code == 303
+    assert response.headers["Location"] == "/beheer/"
+    assert client.get("/uitloggen").status_code == 405
+    response = client.post("/uitloggen", data={"csrf_token": page_csrf(client, "/")})
+    assert response.status_code == 303
+    assert client.get("/beheer/").status_code == 302
+
+
+def test_unknown_email_and_wrong_password_look_the_same(client, make_user):
+    email = make_user()
+    wrong = login(client, email, "verkeerd wachtwoord!!")
+    unknown = login(client, "niemand@stotest.nl", "verkeerd wachtwoord!!")
+    assert wrong.status_code == unknown.status_code == 422
+
+    def strip(page):
+        return re.sub(r'(csrf[-_]token"? (content|value)=")[^"]+', r"\1", page.get_data(as_text=True)).replace(
+            email, "EMAIL"
+        ).replace("niemand@stotest.nl", "EMAIL")
+
+    assert strip(wrong) == strip(unknown)
+    assert "Deze combinatie van e-mailadres en wachtwoord kennen we niet." in wrong.get_data(as_text=True)
+
+
+def test_next_parameter_only_allows_local_paths(client, make_user):
+    email = make_user()
+    assert login(client, email, next_url="https://evil.example/").headers["Location"] == "/beheer/"
+    client.post("/uitloggen", data={"csrf_token": page_csrf(client, "/")})
+    assert login(client, email, next_url="/beheer/gebruikers").headers["Location"] == "/beheer/gebruikers"
+
+
+def test_session_is_renewed_at_login_and_old_cookie_dies_at_logout(app, client, make_user):
+    email = make_user()
+    client.get("/")
+    before = client.get_cookie("session").value
+    login(client, email)
+    after = client.get_cookie("session").value
+    assert before != after
+    client.post("/uitloggen", data={"csrf_token": page_csrf(client, "/")})
+    replay = app.test_client()
+    replay.set_cookie("session", after)
+    assert replay.get("/beheer/").status_code == 302  # the stolen cookie no longer logs in
+
+
+@pytest.mark.parametrize("app", [{"LOGIN_RATE_LIMIT_ACCOUNT": "3 per minute"}], indirect=True)
+def test_rate_limit_per_account_counts_failures(client, make_user):
+    email = make_user()
+    assert login(client, email).status_code == 303  # successes do not count
+    client.post("/uitloggen", data={"csrf_token": page_csrf(client, "/")})
+    codes = [login(client, email, "fout wachtwoord 123").status_code for _ in range(4)]
+    assert codes == [422, 422, 422, 429]
+    assert login(client, email).status_code == 429  # even the right password waits now
+    assert login(client, "ander@stotest.nl", "fout wachtwoord 123").status_code == 422  # other accounts are not blocked
+
+
+@pytest.mark.parametrize("app", [{"LOGIN_RATE_LIMIT_CLIENT": "2 per minute"}], indirect=True)
+def test_rate_limit_per_client(client):
+    codes = [login(client, f"p{i}@stotest.nl", "fout wachtwoord 123").status_code for i in range(3)]
+    assert codes == [422, 422, 429]
+
+
+def test_invitation_sets_password_once(app, client, login_as, smtp):
+    login_as(Role.ORGANISER)
+    token = page_csrf(client, "/beheer/gebruikers")
+    response = client.post(
+        "/beheer/gebruikers",
+        data={"csrf_token": token, "name": "Rik Regio", "email": "Rik@Regio.nl", "role": "region_coordinator"},
+    )
+    assert response.status_code == 303
+    again = client.post(
+        "/beheer/gebruikers",
+        data={"csrf_token": token, "name": "Rik", "email": "rik@regio.nl", "role": "organiser"},
+    )
+    assert again.status_code == 409
+    assert "Er is al een account" in again.get_data(as_text=True)
+    app.config.update(MAIL_SERVER="127.0.0.1", MAIL_PORT=smtp.port)
+    deliver_outbox(app)
+    [mail] = smtp.inbox.to("rik@regio.nl")
+    link = re.search(r"http://sto\.test(/uitnodiging/\S+)", mail.get_body(("plain",)).get_content()).group(1)
+
+    visitor = app.test_client()
+    form = visitor.get(link)
+    assert "Welkom, Rik Regio" in form.get_data(as_text=True)
+    short = visitor.post(link, data={"csrf_token": page_csrf(visitor, link), "password": "kort", "confirm": "kort"})
+    assert short.status_code == 422 and "Gebruik minstens 12 tekens." in short.get_data(as_text=True)
+    done = visitor.post(
+        link, data={"csrf_token": page_csrf(visitor, link), "password": PASSWORD, "confirm": PASSWORD}
+    )
+    assert done.status_code == 303
+    assert visitor.get(link).status_code == 404  # single use
+    assert login(visitor, "rik@regio.nl").status_code == 303
+
+
+def test_reset_link_works_once_and_expires(app, client, make_user, smtp):
+    email = make_user()
+    app.config.update(MAIL_SERVER="127.0.0.1", MAIL_PORT=smtp.port)
+    for address in (email, "onbekend@stotest.nl"):
+        response = client.post("/wachtwoord-vergeten", data={"email": address, "csrf_token": page_csrf(client)})
+        assert response.status_code == 303  # the same answer for a known and an unknown address
+    deliver_outbox(app)
+    assert [m["to"] for m in smtp.inbox.messages] == [[email]]
+    link = re.search(r"http://sto\.test(/wachtwoord-instellen/\S+)", smtp.inbox.to(email)[0].get_body(("plain",))
+                     .get_content()).group(1)
+    new_password = "een ander lang wachtwoord"
+    response = client.post(
+        link, data={"csrf_token": page_csrf(client, link), "password": new_password, "confirm": new_password}
+    )
+    assert response.status_code == 303
+    assert client.get(link).status_code == 404
+    assert login(client, email, new_password).status_code == 303
+
+    # A second reset link, then made to look two hours old: refused as expired.
+    client.post("/wachtwoord-vergeten", data={"email": email, "csrf_token": page_csrf(client, "/wachtwoord-vergeten")})
+    deliver_outbox(app)
+    link = re.search(r"http://sto\.test(/wachtwoord-instellen/\S+)", smtp.inbox.to(email)[-1].get_body(("plain",))
+                     .get_content()).group(1)
+    from datetime import timedelta
+
+    from sto_events.timeutil import utcnow
+
+    with app.app_context():
+        db.session.execute(sa.update(AccountToken).values(expires_at=utcnow() - timedelta(seconds=1)))
+        db.session.commit()
+    assert client.get(link).status_code == 410
+
+
+def test_create_organiser_cli(app, runner):
+    result = runner.invoke(args=["create-organiser", "Baas@STOtest.nl", "--password", PASSWORD])
+    assert "organiser baas@stotest.nl created" in result.output
+    again = runner.invoke(args=["create-organiser", "baas@stotest.nl", "--password", PASSWORD])
+    assert again.exit_code != 0 and "exists" in again.output
+    short = runner.invoke(args=["create-organiser", "x@stotest.nl", "--password", "kort"])
+    assert short.exit_code != 0 and "12" in short.output
+    prompted = runner.invoke(args=["create-organiser", "p@stotest.nl"], input=f"{PASSWORD}\n{PASSWORD}\n")
+    assert "created" in prompted.output
+    with app.app_context():
+        assert db.session.scalar(sa.select(User.role).where(User.email == "baas@stotest.nl")) == Role.ORGANISER
