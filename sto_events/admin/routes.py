@@ -42,3 +42,4 @@ def users():
     elif request.method == "POST":
         status = 422
     return render_template("admin/users.html", form=form, users=account_services.users(db.session)), status
+from . import meeting_routes  # noqa: E402,F401  (routes on the same blueprint)

@@ -67,6 +67,7 @@ def themes(session: Session) -> list[Theme]:
         if slug not in existing:
             existing[slug] = Theme(slug=slug, name_nl=name_nl, name_en=name_en)
             session.add(existing[slug])
+    session.flush()
     return [existing[slug] for slug, _, _ in THEMES]
 
 

@@ -6,7 +6,7 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Session, selectinload
 
 from ..timeutil import utcnow
-from .models import Meeting, MeetingStatus, WorkshopRound
+from .models import Meeting, MeetingStatus, Theme, WorkshopRound
 
 
 def upcoming(session: Session) -> list[Meeting]:
@@ -40,6 +40,10 @@ def feed(session: Session) -> list[Meeting]:
             sa.select(Meeting).where(Meeting.status == MeetingStatus.PUBLISHED).order_by(Meeting.starts_at)
         )
     )
+
+
+def themes(session: Session) -> list[Theme]:
+    return list(session.scalars(sa.select(Theme).order_by(Theme.id)))
 
 
 def all_meetings(session: Session) -> list[Meeting]:

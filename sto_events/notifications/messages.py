@@ -18,6 +18,8 @@ def _subject(kind: str, title: str) -> str:
         "registration_promoted": gettext("U bent alsnog aangemeld: %(title)s", title=title),
         "registration_changed": gettext("Aanmelding gewijzigd: %(title)s", title=title),
         "registration_cancelled": gettext("Aanmelding geannuleerd: %(title)s", title=title),
+        "meeting_changed": gettext("Gewijzigd: %(title)s", title=title),
+        "meeting_cancelled": gettext("Gaat niet door: %(title)s", title=title),
     }
     return subjects[kind]
 
@@ -73,3 +75,14 @@ def registration_changed(session: Session, registration) -> None:
 def registration_cancelled(session: Session, registration, held_seat: bool) -> None:
     """Only someone who received an invitation gets a CANCEL for it."""
     _queue(session, registration, "registration_cancelled", "CANCEL" if held_seat else None)
+
+
+def meeting_changed(session: Session, registration) -> None:
+    """The organiser moved the meeting: confirmed people get the new invitation, waiting people a note."""
+    method = "REQUEST" if registration.status == "confirmed" else None
+    _queue(session, registration, "meeting_changed", method)
+
+
+def meeting_cancelled(session: Session, registration, held_seat: bool) -> None:
+    """The organiser called the meeting off: a CANCEL for those who had an invitation."""
+    _queue(session, registration, "meeting_cancelled", "CANCEL" if held_seat else None)

@@ -1,0 +1,1 @@
+"""Audit log: which organiser changed what, and when."""

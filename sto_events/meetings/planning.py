@@ -1,0 +1,249 @@
+"""Organiser operations on meetings, rounds and workshops.
+
+Every function takes the acting organiser, writes an audit entry, queues the mails the change causes, and
+commits. Capacity can never drop below the places already taken: the rule is checked here and backed by the
+CHECK constraints, which also catch a sign-up that slips in between.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass, field
+from datetime import datetime
+
+import sqlalchemy as sa
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from ..audit import services as audit
+from ..notifications import messages
+from ..registrations.models import Registration, RegistrationStatus, WorkshopChoice
+from ..registrations.services import promote_waitlist
+from ..timeutil import utcnow
+from .models import Meeting, MeetingStatus, Theme, Workshop, WorkshopRound
+
+
+class PlanningError(Exception):
+    """A rule refused the change; `code` picks the message, `details` fill it in."""
+
+    def __init__(self, code: str, **details):
+        super().__init__(code)
+        self.code = code
+        self.details = details
+
+
+@dataclass
+class MeetingData:
+    title: str
+    city: str
+    venue: str
+    starts_at: datetime
+    ends_at: datetime
+    capacity: int
+    address: str = ""
+    description: str = ""
+    theme_ids: list[int] = field(default_factory=list)
+
+
+#: Changing one of these on a published meeting sends everyone an updated invitation.
+MOVING_FIELDS = ("starts_at", "ends_at", "venue", "address", "city")
+
+
+def slugify(text: str) -> str:
+    ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
+    return re.sub(r"[^a-z0-9]+", "-", ascii_text.lower()).strip("-")[:80] or "bijeenkomst"
+
+
+def _unique_slug(session: Session, title: str, day: datetime) -> str:
+    base = f"{slugify(title)}-{day.date().isoformat()}"
+    slug, n = base, 1
+    while session.scalar(sa.select(Meeting.id).where(Meeting.slug == slug)):
+        n += 1
+        slug = f"{base}-{n}"
+    return slug
+
+
+def _check_times(starts_at: datetime, ends_at: datetime) -> None:
+    if ends_at <= starts_at:
+        raise PlanningError("ends_before_start")
+
+
+def _snapshot(meeting: Meeting) -> dict:
+    return {
+        "title": meeting.title, "city": meeting.city, "venue": meeting.venue, "address": meeting.address,
+        "starts_at": meeting.starts_at, "ends_at": meeting.ends_at, "capacity": meeting.capacity,
+        "description": meeting.description, "themes": sorted(t.id for t in meeting.themes),
+    }
+
+
+def _commit_capacity(session: Session, what: str, taken: int) -> None:
+    """Commit; a concurrent sign-up that pushed `taken` over the new capacity trips the CHECK constraint."""
+    try:
+        session.commit()
+    except IntegrityError as exc:
+        session.rollback()
+        raise PlanningError(what, taken=taken) from exc
+
+
+def create_meeting(session: Session, data: MeetingData, actor) -> Meeting:
+    """A new meeting, as a draft that participants cannot see yet."""
+    _check_times(data.starts_at, data.ends_at)
+    meeting = Meeting(
+        slug=_unique_slug(session, data.title, data.starts_at),
+        title=data.title, city=data.city, venue=data.venue, address=data.address, description=data.description,
+        starts_at=data.starts_at, ends_at=data.ends_at, capacity=data.capacity, status=MeetingStatus.DRAFT,
+        themes=list(session.scalars(sa.select(Theme).where(Theme.id.in_(data.theme_ids)))),
+    )
+    session.add(meeting)
+    session.flush()
+    audit.record(session, actor, "meeting.create", meeting, meeting.title)
+    session.commit()
+    return meeting
+
+
+def active_registrations(session: Session, meeting_id: int) -> list[Registration]:
+    return list(
+        session.scalars(
+            sa.select(Registration)
+            .where(Registration.meeting_id == meeting_id, Registration.status != RegistrationStatus.CANCELLED)
+            .order_by(Registration.id)
+        )
+    )
+
+
+def update_meeting(session: Session, meeting: Meeting, data: MeetingData, actor) -> bool:
+    """Change a meeting. Moving a published one (time or place) mails every registrant an update.
+
+    Returns whether registrants were told.
+    """
+    _check_times(data.starts_at, data.ends_at)
+    if data.capacity < meeting.taken:
+        raise PlanningError("capacity_below_taken", taken=meeting.taken)
+    old = _snapshot(meeting)
+    for name in ("title", "city", "venue", "address", "description", "starts_at", "ends_at", "capacity"):
+        setattr(meeting, name, getattr(data, name))
+    meeting.themes = list(session.scalars(sa.select(Theme).where(Theme.id.in_(data.theme_ids))))
+    new = _snapshot(meeting)
+    moved = meeting.status == MeetingStatus.PUBLISHED and any(old[f] != new[f] for f in MOVING_FIELDS)
+    if moved:
+        for registration in active_registrations(session, meeting.id):
+            if registration.status == RegistrationStatus.CONFIRMED:
+                registration.sequence += 1
+            session.flush()
+            messages.meeting_changed(session, registration)
+    audit.record(session, actor, "meeting.update", meeting, audit.changes(old, new))
+    session.flush()
+    if data.capacity > old["capacity"]:
+        promote_waitlist(session, meeting.id)
+    _commit_capacity(session, "capacity_below_taken", meeting.taken)
+    return moved
+
+
+def publish(session: Session, meeting: Meeting, actor) -> None:
+    """Make a draft visible and open for sign-up."""
+    if meeting.status != MeetingStatus.DRAFT:
+        raise PlanningError("not_draft")
+    meeting.status = MeetingStatus.PUBLISHED
+    audit.record(session, actor, "meeting.publish", meeting)
+    session.commit()
+
+
+def cancel_meeting(session: Session, meeting: Meeting, actor) -> int:
+    """Call a meeting off: every registration ends, confirmed people get a CANCEL, waiting people a note."""
+    if meeting.status == MeetingStatus.CANCELLED:
+        raise PlanningError("already_cancelled")
+    registrations = active_registrations(session, meeting.id)
+    meeting.status = MeetingStatus.CANCELLED
+    for registration in registrations:
+        held_seat = registration.status == RegistrationStatus.CONFIRMED
+        registration.status = RegistrationStatus.CANCELLED
+        registration.cancelled_at = utcnow()
+        registration.waitlisted_at = None
+        registration.sequence += 1
+        session.flush()
+        messages.meeting_cancelled(session, registration, held_seat)
+    session.execute(sa.update(Meeting).where(Meeting.id == meeting.id).values(taken=0))
+    session.execute(
+        sa.update(Workshop)
+        .where(Workshop.round_id.in_(sa.select(WorkshopRound.id).where(WorkshopRound.meeting_id == meeting.id)))
+        .values(taken=0)
+    )
+    audit.record(session, actor, "meeting.cancel", meeting, f"{len(registrations)} registrations cancelled")
+    session.commit()
+    return len(registrations)
+
+
+def add_round(session: Session, meeting: Meeting, title: str, starts_at: datetime, ends_at: datetime, actor):
+    _check_times(starts_at, ends_at)
+    workshop_round = WorkshopRound(meeting=meeting, title=title, starts_at=starts_at, ends_at=ends_at)
+    session.add(workshop_round)
+    session.flush()
+    audit.record(session, actor, "round.create", workshop_round, f"{meeting.title}: {title}")
+    session.commit()
+    return workshop_round
+
+
+def update_round(session: Session, workshop_round: WorkshopRound, title: str, starts_at, ends_at, actor) -> None:
+    _check_times(starts_at, ends_at)
+    old = {"title": workshop_round.title, "starts_at": workshop_round.starts_at, "ends_at": workshop_round.ends_at}
+    workshop_round.title, workshop_round.starts_at, workshop_round.ends_at = title, starts_at, ends_at
+    audit.record(session, actor, "round.update", workshop_round,
+                 audit.changes(old, {"title": title, "starts_at": starts_at, "ends_at": ends_at}))
+    session.commit()
+
+
+def _has_choices(session: Session, column, value) -> bool:
+    return bool(session.scalar(sa.select(sa.func.count(WorkshopChoice.id)).where(column == value)))
+
+
+def delete_round(session: Session, workshop_round: WorkshopRound, actor) -> None:
+    """Only a round nobody chose a workshop in can go."""
+    if _has_choices(session, WorkshopChoice.round_id, workshop_round.id):
+        raise PlanningError("round_in_use")
+    audit.record(session, actor, "round.delete", workshop_round, workshop_round.title)
+    session.delete(workshop_round)
+    session.commit()
+
+
+@dataclass
+class WorkshopData:
+    title: str
+    capacity: int
+    hosts: str = ""
+    description: str = ""
+
+
+def add_workshop(session: Session, workshop_round: WorkshopRound, data: WorkshopData, actor) -> Workshop:
+    workshop = Workshop(round=workshop_round, title=data.title, hosts=data.hosts, description=data.description,
+                        capacity=data.capacity)
+    session.add(workshop)
+    session.flush()
+    audit.record(session, actor, "workshop.create", workshop, data.title)
+    session.commit()
+    return workshop
+
+
+def update_workshop(session: Session, workshop: Workshop, data: WorkshopData, actor) -> None:
+    """Change a workshop; its capacity cannot drop below the places taken, a rise promotes waiting people."""
+    if data.capacity < workshop.taken:
+        raise PlanningError("workshop_capacity_below_taken", taken=workshop.taken)
+    old = {"title": workshop.title, "hosts": workshop.hosts, "description": workshop.description,
+           "capacity": workshop.capacity}
+    workshop.title, workshop.hosts, workshop.description = data.title, data.hosts, data.description
+    grew = data.capacity > workshop.capacity
+    workshop.capacity = data.capacity
+    audit.record(session, actor, "workshop.update", workshop, audit.changes(old, data.__dict__))
+    session.flush()
+    if grew:
+        promote_waitlist(session, workshop.round.meeting_id)
+    _commit_capacity(session, "workshop_capacity_below_taken", workshop.taken)
+
+
+def delete_workshop(session: Session, workshop: Workshop, actor) -> None:
+    """Only a workshop nobody chose can go."""
+    if _has_choices(session, WorkshopChoice.workshop_id, workshop.id):
+        raise PlanningError("workshop_in_use")
+    audit.record(session, actor, "workshop.delete", workshop, workshop.title)
+    session.delete(workshop)
+    session.commit()

@@ -1,0 +1,192 @@
+"""Organisers create, publish, change and cancel meetings; registrants hear about it by mail."""
+
+import re
+from datetime import date, timedelta
+
+import sqlalchemy as sa
+import vobject
+
+from sto_events.accounts.models import Role
+from sto_events.audit.models import AuditEntry
+from sto_events.extensions import db
+from sto_events.meetings.models import Meeting, MeetingStatus, Workshop
+from sto_events.registrations import services
+from sto_events.registrations.models import Registration, RegistrationStatus
+from tests.conftest import attachment, deliver_outbox, page_csrf
+from tests.registrations.helpers import signup_data
+
+
+def meeting_form(**overrides):
+    day = date.today() + timedelta(days=40)
+    data = {
+        "title": "Themabijeenkomst Assen",
+        "date": day.isoformat(),
+        "start_time": "13:00",
+        "end_time": "17:00",
+        "venue": "Drenthe College",
+        "address": "Stationsstraat 1",
+        "city": "Assen",
+        "capacity": "60",
+        "description": "Over samenwerking met het bedrijfsleven.",
+    }
+    data.update(overrides)
+    return data
+
+
+def post(client, url, data, page=None):
+    return client.post(url, data={**data, "csrf_token": page_csrf(client, page or "/beheer/")})
+
+
+def test_create_add_programme_and_publish(app, client, login_as):
+    login_as(Role.ORGANISER)
+    bad = post(client, "/beheer/bijeenkomsten/nieuw", meeting_form(end_time="12:00", capacity="nul"))
+    assert bad.status_code == 422
+    page = bad.get_data(as_text=True)
+    assert "De eindtijd moet na de begintijd liggen." in page
+    assert 'value="Drenthe College"' in page
+
+    created = post(client, "/beheer/bijeenkomsten/nieuw", meeting_form())
+    assert created.status_code == 303
+    meeting_url = created.headers["Location"]
+    meeting_id = int(meeting_url.rstrip("/").split("/")[-1])
+    with app.app_context():
+        meeting = db.session.get(Meeting, meeting_id)
+        assert meeting.status == MeetingStatus.DRAFT
+        assert meeting.starts_at.hour in (11, 12)  # 13:00 in Amsterdam, stored in UTC
+        slug = meeting.slug
+    assert client.get(f"/bijeenkomsten/{slug}").status_code == 404  # drafts are not public
+
+    for number, (start, end) in enumerate([("13:30", "14:30"), ("15:00", "16:00")], start=1):
+        response = post(client, f"/beheer/bijeenkomsten/{meeting_id}/rondes",
+                        {"title": f"Ronde {number}", "start_time": start, "end_time": end})
+        assert response.status_code == 303
+    with app.app_context():
+        round_ids = [r.id for r in db.session.get(Meeting, meeting_id).rounds]
+    for round_id in round_ids:
+        for letter in "AB":
+            response = post(client, f"/beheer/rondes/{round_id}/workshops",
+                            {f"new-{round_id}-title": f"Workshop {letter}", f"new-{round_id}-capacity": "20"})
+            assert response.status_code == 303
+    assert post(client, f"/beheer/bijeenkomsten/{meeting_id}/publiceren", {}).status_code == 303
+    public = client.get(f"/bijeenkomsten/{slug}").get_data(as_text=True)
+    assert "Ronde 2" in public and public.count("Workshop B") == 2
+    with app.app_context():
+        actions = db.session.scalars(sa.select(AuditEntry.action).order_by(AuditEntry.id)).all()
+    assert actions == ["meeting.create", "round.create", "round.create"] + ["workshop.create"] * 4 + ["meeting.publish"]
+
+
+def published_meeting_with_people(app, make_meeting, capacity=3):
+    with app.app_context():
+        meeting = make_meeting(db.session, capacity=capacity, rounds=((5, 5),))
+        people = []
+        for i in range(capacity + 1):
+            registration, _ = services.sign_up(db.session, meeting, signup_data(meeting, f"p{i}@school.nl"))
+            people.append(registration.status)
+        return meeting.id, people
+
+
+def test_moving_a_published_meeting_mails_updates_with_higher_sequence(app, client, login_as, make_meeting, smtp):
+    app.config.update(MAIL_SERVER="127.0.0.1", MAIL_PORT=smtp.port)
+    meeting_id, statuses = published_meeting_with_people(app, make_meeting)
+    assert statuses[-1] == RegistrationStatus.WAITLISTED
+    deliver_outbox(app)
+    first_uid = vobject.readOne(attachment(smtp.inbox.to("p0@school.nl")[0]).get_content()).vevent.uid.value
+    login_as(Role.ORGANISER)
+    with app.app_context():
+        meeting = db.session.get(Meeting, meeting_id)
+        theme_values = {}
+        form = meeting_form(title=meeting.title, venue="Nieuwe locatie", city=meeting.city, capacity="3",
+                            date=(meeting.starts_at + timedelta(days=1)).date().isoformat(), **theme_values)
+    response = post(client, f"/beheer/bijeenkomsten/{meeting_id}", form)
+    assert response.status_code == 303
+    deliver_outbox(app)
+    update = smtp.inbox.to("p0@school.nl")[-1]
+    assert update["Subject"].startswith("Gewijzigd: ")
+    cal = vobject.readOne(attachment(update).get_content())
+    assert cal.method.value == "REQUEST"
+    assert cal.vevent.uid.value == first_uid
+    assert cal.vevent.sequence.value == "1"
+    assert "Nieuwe locatie" in cal.vevent.location.value
+    waiting = smtp.inbox.to("p3@school.nl")[-1]
+    assert waiting["Subject"].startswith("Gewijzigd: ") and attachment(waiting) is None
+
+
+def test_capacity_below_confirmed_count_is_refused(app, client, login_as, make_meeting):
+    meeting_id, _ = published_meeting_with_people(app, make_meeting, capacity=3)
+    login_as(Role.ORGANISER)
+    with app.app_context():
+        meeting = db.session.get(Meeting, meeting_id)
+        workshop_id = meeting.rounds[0].workshops[0].id
+        form = meeting_form(title=meeting.title, venue=meeting.venue, city=meeting.city, address="",
+                            date=meeting.starts_at.astimezone().date().isoformat(), capacity="2")
+    response = post(client, f"/beheer/bijeenkomsten/{meeting_id}", form)
+    assert response.status_code == 409
+    assert "Er zijn al 3 plaatsen bezet" in response.get_data(as_text=True)
+    response = post(client, f"/beheer/workshops/{workshop_id}", {"title": "W", "capacity": "1"})
+    assert response.status_code == 409
+    assert "minder kan niet" in response.get_data(as_text=True)
+    with app.app_context():
+        assert db.session.get(Meeting, meeting_id).capacity == 3
+        assert db.session.get(Workshop, workshop_id).capacity == 5
+
+
+def test_raising_capacity_promotes_the_waiting_list(app, client, login_as, make_meeting):
+    meeting_id, _ = published_meeting_with_people(app, make_meeting, capacity=3)
+    login_as(Role.ORGANISER)
+    with app.app_context():
+        meeting = db.session.get(Meeting, meeting_id)
+        from sto_events.timeutil import local
+
+        start, end = local(meeting.starts_at), local(meeting.ends_at)
+        form = meeting_form(title=meeting.title, venue=meeting.venue, city=meeting.city, address="",
+                            date=start.date().isoformat(), start_time=start.strftime("%H:%M"),
+                            end_time=end.strftime("%H:%M"), capacity="4")
+    assert post(client, f"/beheer/bijeenkomsten/{meeting_id}", form).status_code == 303
+    with app.app_context():
+        statuses = db.session.scalars(sa.select(Registration.status)).all()
+        assert statuses.count(RegistrationStatus.CONFIRMED) == 4
+
+
+def test_inline_workshop_edit_with_htmx(app, client, login_as, make_meeting):
+    with app.app_context():
+        meeting = make_meeting(db.session)
+        workshop_id = meeting.rounds[0].workshops[0].id
+    login_as(Role.ORGANISER)
+    headers = {"HX-Request": "true", "HX-Target": f"workshop-{workshop_id}"}
+    form = client.get(f"/beheer/workshops/{workshop_id}", headers=headers).get_data(as_text=True)
+    assert form.lstrip().startswith(f'<tr class="utrecht-table__row sto-row--editing" id="workshop-{workshop_id}"')
+    token = page_csrf(client, "/beheer/")
+    saved = client.post(f"/beheer/workshops/{workshop_id}",
+                        data={"title": "Nieuwe titel", "capacity": "25", "hosts": "Jet-Net"},
+                        headers={**headers, "X-CSRFToken": token})
+    row = saved.get_data(as_text=True)
+    assert row.lstrip().startswith('<tr class="utrecht-table__row sto-row--saved"')
+    assert "Nieuwe titel" in row and "0 / 25" in row
+    invalid = client.post(f"/beheer/workshops/{workshop_id}", data={"title": "", "capacity": "-3"},
+                          headers={**headers, "X-CSRFToken": token})
+    assert invalid.status_code == 200 and "Dit veld is verplicht." in invalid.get_data(as_text=True)
+
+
+def test_cancel_meeting_mails_everyone(app, client, login_as, make_meeting, smtp):
+    app.config.update(MAIL_SERVER="127.0.0.1", MAIL_PORT=smtp.port)
+    meeting_id, _ = published_meeting_with_people(app, make_meeting, capacity=2)
+    deliver_outbox(app)
+    uid = vobject.readOne(attachment(smtp.inbox.to("p0@school.nl")[0]).get_content()).vevent.uid.value
+    login_as(Role.ORGANISER)
+    assert "Weet u zeker" in client.get(f"/beheer/bijeenkomsten/{meeting_id}/annuleren").get_data(as_text=True)
+    response = post(client, f"/beheer/bijeenkomsten/{meeting_id}/annuleren", {})
+    assert response.status_code == 303
+    deliver_outbox(app)
+    for address in ("p0@school.nl", "p1@school.nl"):
+        cancel = smtp.inbox.to(address)[-1]
+        assert cancel["Subject"].startswith("Gaat niet door: ")
+        cal = vobject.readOne(attachment(cancel).get_content())
+        assert cal.method.value == "CANCEL" and cal.vevent.status.value == "CANCELLED"
+    assert vobject.readOne(attachment(smtp.inbox.to("p0@school.nl")[-1]).get_content()).vevent.uid.value == uid
+    waiting = smtp.inbox.to("p2@school.nl")[-1]
+    assert waiting["Subject"].startswith("Gaat niet door: ") and attachment(waiting) is None
+    with app.app_context():
+        meeting = db.session.get(Meeting, meeting_id)
+        assert meeting.status == MeetingStatus.CANCELLED and meeting.taken == 0
+        assert set(db.session.scalars(sa.select(Registration.status))) == {RegistrationStatus.CANCELLED}
+    assert re.search("gaat niet door", client.get(f"/bijeenkomsten/{meeting.slug}").get_data(as_text=True))
