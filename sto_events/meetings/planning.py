@@ -19,7 +19,7 @@ from sqlalchemy.orm import Session
 from ..audit import services as audit
 from ..notifications import messages
 from ..registrations.models import Registration, RegistrationStatus, WorkshopChoice
-from ..registrations.services import promote_waitlist
+from ..registrations.services import lock_meeting, promote_waitlist
 from ..timeutil import utcnow
 from .models import Meeting, MeetingStatus, Theme, Workshop, WorkshopRound
 
@@ -118,6 +118,8 @@ def update_meeting(session: Session, meeting: Meeting, data: MeetingData, actor)
     Returns whether registrants were told.
     """
     _check_times(data.starts_at, data.ends_at)
+    lock_meeting(session, meeting.id)
+    session.refresh(meeting, ["taken"])
     if data.capacity < meeting.taken:
         raise PlanningError("capacity_below_taken", taken=meeting.taken)
     old = _snapshot(meeting)
@@ -153,6 +155,7 @@ def cancel_meeting(session: Session, meeting: Meeting, actor) -> int:
     """Call a meeting off: every registration ends, confirmed people get a CANCEL, waiting people a note."""
     if meeting.status == MeetingStatus.CANCELLED:
         raise PlanningError("already_cancelled")
+    lock_meeting(session, meeting.id)
     registrations = active_registrations(session, meeting.id)
     meeting.status = MeetingStatus.CANCELLED
     for registration in registrations:
@@ -226,6 +229,8 @@ def add_workshop(session: Session, workshop_round: WorkshopRound, data: Workshop
 
 def update_workshop(session: Session, workshop: Workshop, data: WorkshopData, actor) -> None:
     """Change a workshop; its capacity cannot drop below the places taken, a rise promotes waiting people."""
+    lock_meeting(session, workshop.round.meeting_id)
+    session.refresh(workshop, ["taken"])
     if data.capacity < workshop.taken:
         raise PlanningError("workshop_capacity_below_taken", taken=workshop.taken)
     old = {"title": workshop.title, "hosts": workshop.hosts, "description": workshop.description,

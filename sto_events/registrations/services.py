@@ -121,6 +121,27 @@ def _release_places(session: Session, registration: Registration) -> None:
         _release_one(session, Workshop, choice.workshop_id)
 
 
+def lock_meeting(session: Session, meeting_id: int) -> None:
+    """Serialise the changes to one meeting's places (PostgreSQL row lock; SQLite already holds the write lock).
+
+    Without it a sign-up that finds the meeting full could commit its waiting-list row just after a
+    cancellation looked for someone to promote, leaving a seat empty while the newcomer waits.
+    """
+    session.execute(sa.select(Meeting.id).where(Meeting.id == meeting_id).with_for_update())
+
+
+def _relock(session: Session, registration: Registration) -> Registration:
+    """Lock the registration row and reload it and its choices: another request may have changed them."""
+    session.scalar(
+        sa.select(Registration)
+        .where(Registration.id == registration.id)
+        .with_for_update()
+        .execution_options(populate_existing=True)
+    )
+    session.expire(registration, ["choices"])
+    return registration
+
+
 def _set_status(session: Session, registration: Registration, old: RegistrationStatus, **values) -> bool:
     """Compare-and-set on the status, so two requests cannot both act on the same registration."""
     result = session.execute(
@@ -140,6 +161,7 @@ def sign_up(session: Session, meeting: Meeting, data: SignUp) -> tuple[Registrat
     """
     if not meeting.is_open:
         raise RegistrationError("closed")
+    lock_meeting(session, meeting.id)
     existing = find_active(session, meeting.id, data.email)
     if existing is not None:
         session.commit()
@@ -215,8 +237,10 @@ def promote_waitlist(session: Session, meeting_id: int) -> list[Registration]:
 
 def cancel(session: Session, registration: Registration) -> bool:
     """Cancel a registration, free its places and promote whoever fits next. False if already cancelled."""
-    old = registration.status
+    lock_meeting(session, registration.meeting_id)
+    old = _relock(session, registration).status
     if old == RegistrationStatus.CANCELLED:
+        session.commit()
         return False
     if not _set_status(
         session,
@@ -244,15 +268,23 @@ def change_workshops(session: Session, registration: Registration, workshops: di
 
     Returns False when nothing changed.
     """
-    if registration.status == RegistrationStatus.CANCELLED:
+    lock_meeting(session, registration.meeting_id)
+    if _relock(session, registration).status == RegistrationStatus.CANCELLED:
+        session.rollback()
         raise RegistrationError("cancelled")
     meeting = registration.meeting
     if not meeting.is_open:
+        session.rollback()
         raise RegistrationError("closed")
-    wanted = _check_choices(meeting, workshops)
+    try:
+        wanted = _check_choices(meeting, workshops)
+    except RegistrationError:
+        session.rollback()
+        raise
     current = {c.round_id: c for c in registration.choices}
     changed = {r: w for r, w in wanted.items() if r not in current or current[r].workshop_id != w}
     if not changed:
+        session.commit()
         return False
     if registration.status == RegistrationStatus.CONFIRMED:
         savepoint = session.begin_nested()
@@ -270,8 +302,14 @@ def change_workshops(session: Session, registration: Registration, workshops: di
             current[round_id].workshop = workshop
         else:
             registration.choices.append(WorkshopChoice(round_id=round_id, workshop=workshop))
-    registration.sequence += 1
     session.flush()
+    session.execute(
+        sa.update(Registration)
+        .where(Registration.id == registration.id)
+        .values(sequence=Registration.sequence + 1, updated_at=utcnow())
+        .execution_options(synchronize_session=False)
+    )
+    session.expire(registration, ["sequence", "updated_at"])
     promoted = promote_waitlist(session, meeting.id)
     if registration not in promoted:
         messages.registration_changed(session, registration)
