@@ -7,11 +7,25 @@ from pathlib import Path
 
 from flask import Flask, session
 from sqlalchemy import event
+from werkzeug.middleware.proxy_fix import ProxyFix
+from werkzeug.routing import BaseConverter
 
 from .config import Config
 from .extensions import babel, csrf, db, htmx, limiter, login_manager, mail, migrate
 
 ROOT = Path(__file__).resolve().parent.parent
+
+
+class SlugConverter(BaseConverter):
+    """Meeting slugs: anything else is a 404 before it reaches the database."""
+
+    regex = r"[a-z0-9][a-z0-9-]{0,119}"
+
+
+class TokenConverter(BaseConverter):
+    """Signed or random URL-safe tokens."""
+
+    regex = r"[A-Za-z0-9_.-]{1,400}"
 
 
 def create_app(config: dict | None = None) -> Flask:
@@ -30,6 +44,11 @@ def create_app(config: dict | None = None) -> Flask:
     settings.ENV_NAME = app.config["ENV_NAME"]
     settings.check()
     Path(app.instance_path).mkdir(parents=True, exist_ok=True)
+    if app.config["PROXY_COUNT"]:
+        # Behind a reverse proxy: take the client address and scheme from its headers (rate limits, HSTS).
+        n = app.config["PROXY_COUNT"]
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=n, x_proto=n, x_host=n)
+    app.url_map.converters.update(slug=SlugConverter, token=TokenConverter)
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
 
     from . import models  # noqa: F401  (every table registered before Alembic or the app looks)

@@ -35,6 +35,8 @@ class Config:
         self.MAIL_FILE_DIR = env("MAIL_FILE_DIR", str(Path(instance_path) / "mail"))
         self.OUTBOX_MAX_ATTEMPTS = _int("OUTBOX_MAX_ATTEMPTS", 8)
         self.OUTBOX_BACKOFF_SECONDS = _int("OUTBOX_BACKOFF_SECONDS", 30)
+        #: Number of reverse proxies in front of the app whose X-Forwarded-* headers are trusted.
+        self.PROXY_COUNT = _int("PROXY_COUNT", 0)
         self.RATELIMIT_STORAGE_URI = env("RATELIMIT_STORAGE_URI", "memory://")
         self.RATELIMIT_HEADERS_ENABLED = True
         self.LOGIN_RATE_LIMIT_CLIENT = env("LOGIN_RATE_LIMIT_CLIENT", "20 per 15 minutes")

@@ -7,7 +7,7 @@ import logging
 from flask import render_template
 from flask_babel import lazy_gettext as _l
 from flask_wtf.csrf import CSRFError
-from sqlalchemy.exc import OperationalError
+from sqlalchemy.exc import DataError, OperationalError
 from werkzeug.exceptions import HTTPException, InternalServerError
 
 from .extensions import db
@@ -69,6 +69,12 @@ def register(app) -> None:
         db.session.rollback()
         log.error("database unavailable: %s", exc.__class__.__name__)
         return render_error(503)
+
+    @app.errorhandler(DataError)
+    def data_error(exc):
+        # A value the database refuses (such as a NUL byte) is bad input, not a server fault.
+        db.session.rollback()
+        return render_error(400)
 
     @app.errorhandler(InternalServerError)
     def server_error(exc):

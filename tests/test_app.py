@@ -89,3 +89,23 @@ def test_outbox_cli_delivers_to_eml(app, runner, add_meeting, tmp_path):
     assert len(list((tmp_path / "mail").glob("*.eml"))) == 1
     with app.app_context():
         assert db.session.scalar(sa.select(OutboxMessage.status)) == OutboxStatus.SENT
+
+
+@pytest.mark.parametrize("db_kind", ["sqlite", "postgresql"])
+def test_hostile_urls_are_4xx_never_500(request, app_factory, db_kind):
+    app = request.getfixturevalue("pg_app") if db_kind == "postgresql" else app_factory()
+    client = app.test_client()
+    for url in ("/bijeenkomsten/%00", "/bijeenkomsten/a%00b/aanmelden", "/bijeenkomsten/a%00b/agenda.ics",
+                "/bijeenkomsten/x/aanmelden/workshops?round_1=%00", "/aanmelding/%00", "/uitnodiging/a%00",
+                "/bijeenkomsten/%C0%AF", "/bijeenkomsten/" + "a" * 5000):
+        assert client.get(url).status_code in (400, 404), url
+
+
+@pytest.mark.parametrize("app", [{"PROXY_COUNT": 1, "SIGNUP_RATE_LIMIT": "2 per minute"}], indirect=True)
+def test_behind_a_proxy_each_client_has_its_own_limit(client, add_meeting):
+    meeting = add_meeting()
+    url = f"/bijeenkomsten/{meeting.slug}/aanmelden"
+    codes = [client.post(url, data={}, headers={"X-Forwarded-For": f"10.0.0.{i}"}).status_code for i in range(5)]
+    assert 429 not in codes
+    same = [client.post(url, data={}, headers={"X-Forwarded-For": "10.0.0.99"}).status_code for _ in range(3)]
+    assert same[-1] == 429

@@ -97,14 +97,14 @@ def _set_password(secret: str, purpose: TokenPurpose, template: str, done_messag
     return render_template(template, form=form, user=token.user), status
 
 
-@bp.route("/uitnodiging/<secret>", methods=["GET", "POST"])
+@bp.route("/uitnodiging/<token:secret>", methods=["GET", "POST"])
 def accept_invitation(secret: str):
     """Accept an invitation by choosing a password (single-use, expiring link)."""
     return _set_password(secret, TokenPurpose.INVITATION, "accounts/accept_invitation.html",
                          _("Uw account is klaar. Log in met uw e-mailadres en nieuwe wachtwoord."))
 
 
-@bp.route("/wachtwoord-instellen/<secret>", methods=["GET", "POST"])
+@bp.route("/wachtwoord-instellen/<token:secret>", methods=["GET", "POST"])
 def reset_password(secret: str):
     """Choose a new password through a mailed reset link (single-use, expiring)."""
     return _set_password(secret, TokenPurpose.PASSWORD_RESET, "accounts/reset_password.html",

@@ -30,7 +30,7 @@ def index():
     return render_template("meetings/index.html", meetings=services.upcoming(db.session))
 
 
-@bp.get("/bijeenkomsten/<slug>")
+@bp.get("/bijeenkomsten/<slug:slug>")
 def detail(slug: str):
     """One meeting with its programme; the places-left box refreshes itself through htmx."""
     meeting = services.published(db.session, slug) or abort(404)
@@ -39,7 +39,7 @@ def detail(slug: str):
     return render_template("meetings/detail.html", meeting=meeting)
 
 
-@bp.get("/bijeenkomsten/<slug>/agenda.ics")
+@bp.get("/bijeenkomsten/<slug:slug>/agenda.ics")
 def meeting_ics(slug: str):
     """'Add to my calendar' for one meeting."""
     meeting = services.published(db.session, slug) or abort(404)

@@ -19,6 +19,7 @@ def _subject(kind: str, title: str) -> str:
         "registration_changed": gettext("Aanmelding gewijzigd: %(title)s", title=title),
         "registration_cancelled": gettext("Aanmelding geannuleerd: %(title)s", title=title),
         "meeting_changed": gettext("Gewijzigd: %(title)s", title=title),
+        "registration_link": gettext("Uw aanmelding voor %(title)s", title=title),
         "meeting_cancelled": gettext("Gaat niet door: %(title)s", title=title),
     }
     return subjects[kind]
@@ -86,3 +87,8 @@ def meeting_changed(session: Session, registration) -> None:
 def meeting_cancelled(session: Session, registration, held_seat: bool) -> None:
     """The organiser called the meeting off: a CANCEL for those who had an invitation."""
     _queue(session, registration, "meeting_cancelled", "CANCEL" if held_seat else None)
+
+
+def registration_link(session: Session, registration) -> None:
+    """The manage link again, after a second sign-up with the same address."""
+    _queue(session, registration, "registration_link", None)

@@ -103,6 +103,8 @@ def _transmit(msg: Message) -> None:
 
 
 def _is_permanent(exc: Exception) -> bool:
+    if not isinstance(exc, (smtplib.SMTPException, OSError)):
+        return True  # the message itself cannot be built or encoded: retrying will not help
     if isinstance(exc, smtplib.SMTPRecipientsRefused):
         return all(code >= 500 for code, _ in exc.recipients.values())
     if isinstance(exc, smtplib.SMTPResponseException):
@@ -140,7 +142,7 @@ def deliver(session: Session, message_id: int) -> OutboxStatus:
     row.attempts += 1
     try:
         _transmit(build_message(row))
-    except (TimeoutError, smtplib.SMTPException, OSError) as exc:
+    except Exception as exc:  # noqa: BLE001 - one bad message must never stop the others
         row.last_error = f"{type(exc).__name__}: {exc}"[:2000]
         if _is_permanent(exc) or row.attempts >= current_app.config["OUTBOX_MAX_ATTEMPTS"]:
             row.status = OutboxStatus.FAILED
@@ -179,4 +181,7 @@ def run_forever(session: Session, interval: float = 2.0) -> None:
         except sa.exc.OperationalError as exc:
             session.rollback()
             log.warning("outbox: database unavailable (%s), retrying", exc.__class__.__name__)
+        except Exception:  # noqa: BLE001 - the sender keeps running; the error is logged with its traceback
+            session.rollback()
+            log.exception("outbox: unexpected error, retrying")
         time.sleep(interval)

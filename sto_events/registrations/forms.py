@@ -58,7 +58,8 @@ class SignUpForm(WorkshopsForm):
         validators=[
             InputRequired(message=_l("Vul uw e-mailadres in.")),
             Length(max=254, message=_l("Gebruik hoogstens %(max)d tekens.")),
-            Email(message=_l("Vul een geldig e-mailadres in, zoals naam@school.nl."), check_deliverability=False),
+            Email(message=_l("Vul een geldig e-mailadres in, zoals naam@school.nl."), check_deliverability=False,
+                  allow_smtputf8=False),
         ],
         description=_l("Hierheen sturen we de bevestiging, de agenda-uitnodiging en de link om te wijzigen."),
     )

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, session, url_for
 from flask_babel import get_locale
 from flask_babel import gettext as _
 
@@ -45,7 +45,7 @@ def _no_store(response):
     return response
 
 
-@bp.route("/bijeenkomsten/<slug>/aanmelden", methods=["GET", "POST"])
+@bp.route("/bijeenkomsten/<slug:slug>/aanmelden", methods=["GET", "POST"])
 @csrf.exempt  # the form checks its own token after the rate limit, and keeps what was typed when it fails
 @limiter.limit(_signup_limit, methods=["POST"])
 def sign_up(slug: str):
@@ -71,6 +71,12 @@ def sign_up(slug: str):
         except services.RegistrationError as error:
             form.form_errors.append(_error_message(error))
         else:
+            if not created and registration.public_id not in session.get(MY_REGISTRATIONS, []):
+                # Someone typed an address that is already registered: send the link to that address, never
+                # show the registration to whoever typed it.
+                services.resend_link(db.session, registration)
+                return redirect(url_for(".already_registered", slug=meeting.slug), code=303)
+            _remember(registration)
             if not created:
                 flash(_("U was al aangemeld voor deze bijeenkomst. Hieronder ziet u uw aanmelding."), "info")
             elif registration.status == RegistrationStatus.CONFIRMED:
@@ -85,7 +91,23 @@ def sign_up(slug: str):
     return render_template("registrations/sign_up.html", meeting=meeting, form=form), status
 
 
-@bp.post("/bijeenkomsten/<slug>/aanmelden/controle/<field>")
+MY_REGISTRATIONS = "my_registrations"
+
+
+def _remember(registration) -> None:
+    """This browser made the registration: a double submit from it may show the registration again."""
+    mine = [p for p in session.get(MY_REGISTRATIONS, []) if p != registration.public_id][-19:]
+    session[MY_REGISTRATIONS] = [*mine, registration.public_id]
+
+
+@bp.get("/bijeenkomsten/<slug:slug>/aanmelden/al-aangemeld")
+def already_registered(slug: str):
+    """Told after signing up with an address that was registered already; the link went to that address."""
+    meeting = _open_meeting(slug)
+    return render_template("registrations/already_registered.html", meeting=meeting)
+
+
+@bp.post("/bijeenkomsten/<slug:slug>/aanmelden/controle/<field>")
 def validate_field(slug: str, field: str):
     """Inline validation (htmx): checks one field of the sign-up form and returns it with its message."""
     meeting = _open_meeting(slug)
@@ -97,7 +119,7 @@ def validate_field(slug: str, field: str):
     return render_template("registrations/_field.html", field=bound, meeting=meeting)
 
 
-@bp.get("/bijeenkomsten/<slug>/aanmelden/workshops")
+@bp.get("/bijeenkomsten/<slug:slug>/aanmelden/workshops")
 def workshop_picker(slug: str):
     """The workshop picker with current places left; keeps the choices sent along (htmx refresh)."""
     meeting = _open_meeting(slug)
@@ -120,7 +142,7 @@ def _registration_from_token(token: str):
     return registration, None
 
 
-@bp.route("/aanmelding/<token>", methods=["GET", "POST"])
+@bp.route("/aanmelding/<token:token>", methods=["GET", "POST"])
 def manage(token: str):
     """A participant's own registration: status, workshops (changeable), calendar file, cancel."""
     registration, error = _registration_from_token(token)
@@ -136,7 +158,7 @@ def manage(token: str):
             try:
                 changed = services.change_workshops(db.session, registration, form.chosen_workshops())
             except services.RegistrationError as err:
-                form.form_errors.append(_error_message(err))
+                _attach_error(form, meeting, err)
                 status = 409
             else:
                 if not changed:
@@ -154,11 +176,19 @@ def manage(token: str):
     return _no_store(current_app.make_response((response, status)))
 
 
+def _attach_error(form, meeting, error: services.RegistrationError) -> None:
+    """A full workshop is reported next to its round; anything else above the form."""
+    workshop_id = error.details.get("workshop_id")
+    round_id = next((r.id for r in meeting.rounds for w in r.workshops if w.id == workshop_id), None)
+    field = form._fields.get(f"round_{round_id}") if round_id else None
+    (field.errors if field is not None else form.form_errors).append(_error_message(error))
+
+
 def _choice(registration, round_id: int) -> int | None:
     return next((c.workshop_id for c in registration.choices if c.round_id == round_id), None)
 
 
-@bp.route("/aanmelding/<token>/afmelden", methods=["GET", "POST"])
+@bp.route("/aanmelding/<token:token>/afmelden", methods=["GET", "POST"])
 def cancel(token: str):
     """Ask for confirmation (GET) and cancel (POST); a GET never changes anything."""
     registration, error = _registration_from_token(token)
@@ -175,7 +205,7 @@ def cancel(token: str):
     return _no_store(current_app.make_response(response))
 
 
-@bp.get("/aanmelding/<token>/uitnodiging.ics")
+@bp.get("/aanmelding/<token:token>/uitnodiging.ics")
 def invitation(token: str):
     """The participant's own calendar invitation (or its cancellation)."""
     registration, error = _registration_from_token(token)

@@ -204,6 +204,12 @@ def sign_up(session: Session, meeting: Meeting, data: SignUp) -> tuple[Registrat
     return registration, True
 
 
+def resend_link(session: Session, registration: Registration) -> None:
+    """Mail the person their manage link again (someone signed up a second time with their address)."""
+    messages.registration_link(session, registration)
+    session.commit()
+
+
 def promote_waitlist(session: Session, meeting_id: int) -> list[Registration]:
     """Promote wait-listed people, oldest first, for as long as someone fits; queue their mails."""
     promoted = []

@@ -161,3 +161,17 @@ def test_without_mail_server_mails_are_saved_as_eml_files(app, make_meeting, tmp
     files = list((tmp_path / "mail").glob("*.eml"))
     assert len(files) == 1
     assert b"Subject: Aanmelding bevestigd" in files[0].read_bytes()
+
+
+def test_a_message_that_cannot_be_sent_does_not_block_the_others(mail_app, smtp):
+    from sto_events.notifications import outbox
+
+    with mail_app.app_context():
+        for recipient in ("zoë@school.nl", "jan@school.nl"):
+            outbox.queue(db.session, kind="test", recipient=recipient, subject="Test", body_text="t", body_html="t")
+        db.session.commit()
+    assert deliver_outbox(mail_app) == 2
+    assert [m["to"] for m in smtp.inbox.messages] == [["jan@school.nl"]]
+    with mail_app.app_context():
+        statuses = dict(db.session.execute(sa.select(OutboxMessage.recipient, OutboxMessage.status)).all())
+    assert statuses == {"zoë@school.nl": OutboxStatus.FAILED, "jan@school.nl": OutboxStatus.SENT}

@@ -86,7 +86,8 @@ def test_full_meeting_puts_person_on_waiting_list(client, add_meeting):
         ({"email": "a@b.nl\r\nBcc: victim@x.nl"}, "email", "Vul een geldig e-mailadres in"),
         ({"organisation": ""}, "organisation", "Vul de naam van uw school of organisatie in."),
         ({"role": None}, "role", "Kies waar u werkt."),
-        ({"role": "koning"}, "role", ""),
+        ({"role": "koning"}, "role", "Ongeldige keuze"),
+        ({"email": "zoë@school.nl"}, "email", "Vul een geldig e-mailadres in"),
         ({"questions": "q" * 10_000}, "questions", "Gebruik hoogstens 2000 tekens."),
         ({"name": "Nul\x00byte"}, "name", "tekens die niet zijn toegestaan"),
     ],
@@ -152,7 +153,9 @@ def test_change_to_full_workshop_says_so_and_keeps_old_choice(app, client, add_m
     field = meeting.rounds[0].field
     response = client.post(manage_url, data={"csrf_token": token, field: str(meeting.rounds[0].workshops[1])})
     assert response.status_code == 409
-    assert "inmiddels vol" in response.get_data(as_text=True)
+    page = response.get_data(as_text=True)
+    assert "inmiddels vol" in page
+    assert f'id="{field}-error"' in page  # next to the round it concerns
     with app.app_context():
         mine = db.session.scalar(sa.select(Registration).where(Registration.email == "zoe@school.nl"))
         assert mine.choices[0].workshop_id == meeting.rounds[0].workshops[0]
@@ -247,3 +250,40 @@ def test_outbox_rows_are_written_with_the_sign_up(app, client, add_meeting):
     with app.app_context():
         kinds = db.session.scalars(sa.select(OutboxMessage.kind)).all()
     assert kinds == ["registration_confirmed"]
+
+
+def test_someone_else_typing_a_registered_address_never_sees_the_registration(app, add_meeting):
+    meeting = add_meeting()
+    owner, stranger = app.test_client(), app.test_client()
+    sign_up(owner, meeting)
+    response = sign_up(stranger, meeting, name="Iemand Anders")
+    assert response.status_code == 303
+    assert "/aanmelding/" not in response.headers["Location"]
+    page = stranger.get(response.headers["Location"]).get_data(as_text=True)
+    assert "U was al aangemeld" in page
+    assert "Zoë" not in page and "Vmbo De Brug" not in page
+    with app.app_context():
+        kinds = db.session.scalars(sa.select(OutboxMessage.kind).order_by(OutboxMessage.id)).all()
+        recipients = set(db.session.scalars(sa.select(OutboxMessage.recipient)))
+    assert kinds == ["registration_confirmed", "registration_link"]
+    assert recipients == {"zoe@school.nl"}
+    assert len(registrations(app)) == 1
+
+
+def test_inline_validation_keeps_autocomplete(client, add_meeting):
+    meeting = add_meeting()
+    url = f"/bijeenkomsten/{meeting.slug}/aanmelden"
+    token = csrf_token(client, url)
+    fragment = client.post(f"{url}/controle/email", data={"email": "fout"}, headers={"X-CSRFToken": token})
+    assert 'autocomplete="email"' in fragment.get_data(as_text=True)
+
+
+def test_change_after_cancel_says_why(client, add_meeting):
+    meeting = add_meeting(rounds=((3, 3),))
+    manage_url = sign_up(client, meeting).headers["Location"]
+    client.post(manage_url + "/afmelden", data={"csrf_token": csrf_token(client, manage_url)})
+    field = meeting.rounds[0].field
+    response = client.post(manage_url, data={"csrf_token": csrf_token(client, manage_url),
+                                             field: str(meeting.rounds[0].workshops[1])})
+    assert response.status_code == 409
+    assert "al geannuleerd" in response.get_data(as_text=True)
