@@ -104,6 +104,10 @@ def _select_locale() -> str:
     return "nl"
 
 
+def _unicode_lower(value):
+    return value.lower() if isinstance(value, str) else value
+
+
 def _configure_engine(engine) -> None:
     """SQLite: WAL, a busy timeout, and BEGIN IMMEDIATE so that no two writers read the same seat count."""
     if engine.dialect.name != "sqlite":
@@ -112,6 +116,8 @@ def _configure_engine(engine) -> None:
     @event.listens_for(engine, "connect")
     def _on_connect(dbapi_connection, _record):
         dbapi_connection.isolation_level = None
+        # SQLite's own lower() only knows ASCII; searches must match "Çelik" as PostgreSQL does.
+        dbapi_connection.create_function("lower", 1, _unicode_lower, deterministic=True)
         cursor = dbapi_connection.cursor()
         cursor.execute("PRAGMA journal_mode=WAL")
         cursor.execute("PRAGMA busy_timeout=30000")

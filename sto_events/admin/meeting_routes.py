@@ -44,8 +44,11 @@ def _at(day, clock) -> datetime:
 def _meeting_form(meeting: Meeting | None = None) -> MeetingForm:
     if meeting is not None and request.method == "GET":
         start, end = local(meeting.starts_at), local(meeting.ends_at)
-        form = MeetingForm(obj=meeting, date=start.date(), start_time=start.time(), end_time=end.time(),
-                           themes=[t.id for t in meeting.themes])
+        form = MeetingForm(data={
+            "title": meeting.title, "city": meeting.city, "venue": meeting.venue, "address": meeting.address,
+            "description": meeting.description, "capacity": meeting.capacity, "date": start.date(),
+            "start_time": start.time(), "end_time": end.time(), "themes": [t.id for t in meeting.themes],
+        })
     else:
         form = MeetingForm()
     form.themes.choices = [SelectChoice(t.id, t.name_nl) for t in meeting_services.themes(db.session)]

@@ -43,3 +43,7 @@ def users():
         status = 422
     return render_template("admin/users.html", form=form, users=account_services.users(db.session)), status
 from . import meeting_routes  # noqa: E402,F401  (routes on the same blueprint)
+from . import attendee_routes  # noqa: E402,F401
+from . import export_routes  # noqa: E402,F401
+from . import dashboard_routes  # noqa: E402,F401
+from . import audit_routes  # noqa: E402,F401

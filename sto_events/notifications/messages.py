@@ -6,7 +6,7 @@ from flask import render_template
 from flask_babel import force_locale, gettext
 from sqlalchemy.orm import Session
 
-from ..registrations.tokens import manage_token
+from ..registrations.tokens import check_in_token, manage_token
 from ..urls import absolute_url
 from . import ical, outbox
 
@@ -34,6 +34,7 @@ def _queue(session: Session, registration, kind: str, ics_method: str | None) ->
             "manage_url": manage_url,
             "meeting_url": absolute_url("meetings.detail", slug=registration.meeting.slug),
             "with_invitation": ics_method is not None,
+            "with_qr": ics_method == "REQUEST",
         }
         body_text = render_template(f"email/{kind}.txt", **context)
         body_html = render_template(f"email/{kind}.html", **context)
@@ -52,6 +53,8 @@ def _queue(session: Session, registration, kind: str, ics_method: str | None) ->
         registration_id=registration.id,
         ics=ics,
         ics_method=ics_method,
+        qr_payload=absolute_url("admin.check_in_scan", token=check_in_token(registration))
+        if ics_method == "REQUEST" else None,
     )
 
 
@@ -92,3 +95,17 @@ def meeting_cancelled(session: Session, registration, held_seat: bool) -> None:
 def registration_link(session: Session, registration) -> None:
     """The manage link again, after a second sign-up with the same address."""
     _queue(session, registration, "registration_link", None)
+
+
+def render_attendee_mailing(registration, subject: str, body: str) -> tuple[str, str]:
+    """Text and HTML of an organiser's message as this person gets it (also the preview)."""
+    with force_locale(registration.locale):
+        context = {"registration": registration, "meeting": registration.meeting, "body": body, "subject": subject}
+        return (render_template("email/attendee_mailing.txt", **context),
+                render_template("email/attendee_mailing.html", **context))
+
+
+def attendee_mailing(session: Session, registration, mailing) -> None:
+    text, html = render_attendee_mailing(registration, mailing.subject, mailing.body)
+    outbox.queue(session, kind="attendee_mailing", recipient=registration.email, subject=mailing.subject,
+                 body_text=text, body_html=html, registration_id=registration.id, mailing_id=mailing.id)

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import io
 import logging
 import smtplib
 import time
 from datetime import timedelta
 from pathlib import Path
 
+import segno
 import sqlalchemy as sa
 from flask import current_app
 from flask_mail import Connection, Message
@@ -33,6 +35,8 @@ def queue(
     registration_id: int | None = None,
     ics: bytes | None = None,
     ics_method: str | None = None,
+    qr_payload: str | None = None,
+    mailing_id: int | None = None,
 ) -> OutboxMessage:
     """Add a mail to the outbox in the caller's transaction; it is sent only if that transaction commits."""
     message = OutboxMessage(
@@ -44,6 +48,8 @@ def queue(
         registration_id=registration_id,
         ics=ics.decode("utf-8") if ics else None,
         ics_method=ics_method,
+        qr_payload=qr_payload,
+        mailing_id=mailing_id,
         status=OutboxStatus.PENDING,
         next_attempt_at=utcnow(),
     )
@@ -79,6 +85,12 @@ def build_message(row: OutboxMessage) -> Message:
     )
     # Stable per outbox row: a receiving system can tell a resend from a new mail.
     msg.msgId = f"<outbox-{row.id}@{domain}>"
+    if row.qr_payload:
+        # Shown in the HTML body as <img src="cid:checkin-qr">; also usable as a plain attachment.
+        png = io.BytesIO()
+        segno.make(row.qr_payload, error="m").save(png, kind="png", scale=6, border=2)
+        msg.attach(filename="inchecken.png", content_type="image/png", data=png.getvalue(), disposition="inline",
+                   headers={"Content-ID": "<checkin-qr>"})
     if row.ics:
         method = row.ics_method or "REQUEST"
         msg.attach(

@@ -76,6 +76,8 @@ class Registration(db.Model):
     #: Position on the waiting list: first come, first promoted.
     waitlisted_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     cancelled_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    #: When the person was checked in at the door (back office or QR scan).
+    checked_in_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     #: Set when the personal data was removed after the retention period.
     anonymised_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
 

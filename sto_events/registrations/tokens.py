@@ -7,6 +7,7 @@ from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
 
 #: One salt per purpose: a token made for one use cannot be replayed for another.
 MANAGE_SALT = "registration-manage"
+CHECK_IN_SALT = "registration-check-in"
 
 
 class InvalidToken(Exception):
@@ -37,3 +38,18 @@ def read_manage_token(token: str) -> str:
     if not isinstance(data, dict) or not isinstance(data.get("r"), str):
         raise InvalidToken
     return data["r"]
+
+
+def check_in_token(registration) -> str:
+    """What the QR code in the confirmation carries; only an organiser's scan can use it."""
+    return URLSafeTimedSerializer(current_app.config["SECRET_KEY"], salt=CHECK_IN_SALT).dumps(registration.public_id)
+
+
+def read_check_in_token(token: str) -> str:
+    try:
+        data = URLSafeTimedSerializer(current_app.config["SECRET_KEY"], salt=CHECK_IN_SALT).loads(token)
+    except BadSignature as exc:
+        raise InvalidToken from exc
+    if not isinstance(data, str):
+        raise InvalidToken
+    return data

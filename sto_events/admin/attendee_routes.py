@@ -1,0 +1,217 @@
+"""Back office: attendees per meeting, moving and cancelling, admitting from the waiting list, check-in, mail."""
+
+from __future__ import annotations
+
+from flask import abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+from wtforms.fields.choices import SelectChoice
+
+from ..extensions import db, htmx
+from ..meetings.models import Meeting
+from ..notifications import messages
+from ..notifications.models import Mailing
+from ..registrations import attendees
+from ..registrations.models import Registration
+from ..registrations.services import RegistrationError
+from ..registrations.tokens import InvalidToken, read_check_in_token
+from ..site import safe_next
+from .forms import MailingForm
+from .routes import bp
+
+
+def _actor():
+    return current_user._get_current_object()
+
+
+def _meeting_or_404(meeting_id: int) -> Meeting:
+    return db.session.get(Meeting, meeting_id) or abort(404)
+
+
+def _registration_or_404(registration_id: int) -> Registration:
+    return db.session.get(Registration, registration_id) or abort(404)
+
+
+def _filters(meeting: Meeting):
+    """The list filters from the query string; a value that is not allowed is a 400, not an empty list."""
+    status = request.args.get("status", "")
+    if status and status not in attendees.STATUSES:
+        abort(400)
+    raw_workshop = request.args.get("workshop", "")
+    workshop_id = None
+    if raw_workshop:
+        ids = {w.id for r in meeting.rounds for w in r.workshops}
+        if not raw_workshop.isdigit() or int(raw_workshop) not in ids:
+            abort(400)
+        workshop_id = int(raw_workshop)
+    return request.args.get("q", "").strip()[:200], status, workshop_id
+
+
+@bp.get("/bijeenkomsten/<int:meeting_id>/deelnemers")
+def attendee_list(meeting_id: int):
+    """Everyone who signed up, searchable and filterable live (htmx swaps only the table)."""
+    meeting = _meeting_or_404(meeting_id)
+    query, status, workshop_id = _filters(meeting)
+    found = attendees.search(db.session, meeting.id, query, status, workshop_id)
+    context = {"meeting": meeting, "registrations": found, "query": query, "status": status,
+               "workshop_id": workshop_id}
+    if htmx and htmx.target == "attendees":
+        return render_template("admin/_attendee_table.html", **context)
+    return render_template("admin/attendees.html", **context)
+
+
+@bp.get("/aanmeldingen/<int:registration_id>")
+def registration(registration_id: int):
+    """One registration: details, questions, and the organiser's actions."""
+    return render_template("admin/registration.html", registration=_registration_or_404(registration_id))
+
+
+def _back(registration: Registration):
+    target = safe_next(request.form.get("next"), url_for(".registration", registration_id=registration.id))
+    return redirect(target, code=303)
+
+
+def _error_text(error: RegistrationError) -> str:
+    return {
+        "workshop_full": _("Die workshop is vol. Verhoog eerst het aantal plaatsen of kies een andere."),
+        "cancelled": _("Deze aanmelding is geannuleerd."),
+        "closed": _("Deze bijeenkomst is voorbij of geannuleerd."),
+        "not_waitlisted": _("Deze persoon staat niet (meer) op de wachtlijst."),
+        "not_confirmed": _("Alleen aangemelde deelnemers kunnen inchecken."),
+        "choose_workshop": _("Kies een workshop in elke ronde."),
+    }.get(error.code, _("Dit kan niet."))
+
+
+@bp.post("/aanmeldingen/<int:registration_id>/verplaatsen")
+def move_registration(registration_id: int):
+    """Move someone to another workshop in a round (the usual capacity rules apply)."""
+    registration = _registration_or_404(registration_id)
+    round_id, workshop_id = request.form.get("round", ""), request.form.get("workshop", "")
+    if not (round_id.isdigit() and workshop_id.isdigit()):
+        abort(400)
+    try:
+        moved = attendees.move(db.session, registration, int(round_id), int(workshop_id), _actor())
+    except RegistrationError as error:
+        flash(_error_text(error), "error")
+    else:
+        flash(_("Verplaatst; de deelnemer krijgt een bijgewerkte uitnodiging.") if moved else _("Niets gewijzigd."),
+              "ok" if moved else "info")
+    return _back(registration)
+
+
+@bp.route("/aanmeldingen/<int:registration_id>/annuleren", methods=["GET", "POST"])
+def cancel_registration(registration_id: int):
+    """Cancel on someone's behalf, after a confirmation step."""
+    registration = _registration_or_404(registration_id)
+    if request.method == "POST":
+        if attendees.cancel(db.session, registration, _actor()):
+            flash(_("De aanmelding is geannuleerd; de deelnemer krijgt bericht."), "ok")
+        else:
+            flash(_("Deze aanmelding was al geannuleerd."), "info")
+        return redirect(url_for(".registration", registration_id=registration.id), code=303)
+    return render_template("admin/registration_cancel.html", registration=registration)
+
+
+@bp.post("/aanmeldingen/<int:registration_id>/toelaten")
+def admit_registration(registration_id: int):
+    """Let a wait-listed person in, adding a place if the meeting or workshop is full."""
+    registration = _registration_or_404(registration_id)
+    try:
+        attendees.admit(db.session, registration, _actor())
+    except RegistrationError as error:
+        flash(_error_text(error), "error")
+    else:
+        flash(_("Toegelaten; de deelnemer krijgt een bevestiging met agenda-uitnodiging."), "ok")
+    return _back(registration)
+
+
+@bp.post("/aanmeldingen/<int:registration_id>/inchecken")
+def check_in(registration_id: int):
+    """Mark present (or undo); with htmx only the person's row comes back."""
+    registration = _registration_or_404(registration_id)
+    present = request.form.get("aanwezig", "1") == "1"
+    error = None
+    try:
+        attendees.set_checked_in(db.session, registration, present, _actor())
+    except RegistrationError as exc:
+        error = _error_text(exc)
+    if htmx:
+        return render_template("admin/_check_in_row.html", registration=registration, error=error)
+    if error:
+        flash(error, "error")
+    else:
+        flash(_("%(name)s is ingecheckt.", name=registration.name) if present
+              else _("Inchecken van %(name)s is ongedaan gemaakt.", name=registration.name), "ok")
+    return _back(registration)
+
+
+@bp.get("/bijeenkomsten/<int:meeting_id>/inchecken")
+def check_in_desk(meeting_id: int):
+    """The check-in desk: search by name and check in with one click."""
+    meeting = _meeting_or_404(meeting_id)
+    query = request.args.get("q", "").strip()[:200]
+    found = attendees.search(db.session, meeting.id, query, "confirmed")
+    context = {"meeting": meeting, "registrations": found, "query": query,
+               "present": sum(1 for r in found if r.checked_in_at)}
+    if htmx and htmx.target == "check-in-list":
+        return render_template("admin/_check_in_list.html", **context)
+    return render_template("admin/check_in.html", **context)
+
+
+@bp.get("/inchecken/<token:token>")
+def check_in_scan(token: str):
+    """Where the QR code in a confirmation leads: the person, and one button to check them in."""
+    try:
+        public_id = read_check_in_token(token)
+    except InvalidToken:
+        abort(404)
+    registration = db.session.scalar(db.select(Registration).where(Registration.public_id == public_id))
+    if registration is None:
+        abort(404)
+    return render_template("admin/check_in_scan.html", registration=registration)
+
+
+def _audience_choices(meeting: Meeting) -> list[SelectChoice]:
+    choices = [
+        SelectChoice("all", _("Iedereen die is aangemeld of op de wachtlijst staat")),
+        SelectChoice("confirmed", _("Alleen aangemelde deelnemers")),
+        SelectChoice("waitlisted", _("Alleen de wachtlijst")),
+    ]
+    for workshop_round in meeting.rounds:
+        for workshop in workshop_round.workshops:
+            choices.append(SelectChoice(f"workshop:{workshop.id}",
+                                        _("Deelnemers van %(workshop)s", workshop=workshop.title)))
+    return choices
+
+
+@bp.route("/bijeenkomsten/<int:meeting_id>/mail", methods=["GET", "POST"])
+def mail_attendees(meeting_id: int):
+    """Write to attendees: preview first (what one recipient gets, and how many), then send via the outbox."""
+    meeting = _meeting_or_404(meeting_id)
+    form = MailingForm()
+    form.audience.choices = _audience_choices(meeting)
+    preview = None
+    status = 200
+    if form.validate_on_submit():
+        recipients = attendees.audience_registrations(db.session, meeting.id, form.audience.data)
+        if request.form.get("action") == "send":
+            mailing = attendees.send_mailing(db.session, meeting, form.audience.data, form.subject.data,
+                                             form.body.data, _actor())
+            flash(_("Het bericht staat klaar voor %(count)s ontvangers.", count=mailing.recipient_count), "ok")
+            return redirect(url_for(".mailing", mailing_id=mailing.id), code=303)
+        example = recipients[0] if recipients else None
+        text = messages.render_attendee_mailing(example, form.subject.data, form.body.data)[0] if example else ""
+        preview = {"count": len(recipients), "text": text, "example": example}
+    elif request.method == "POST":
+        status = 422
+    return render_template("admin/mail.html", meeting=meeting, form=form, preview=preview,
+                           mailings=attendees.mailings(db.session, meeting.id)), status
+
+
+@bp.get("/berichten/<int:mailing_id>")
+def mailing(mailing_id: int):
+    """The log of one message: who it went to and whether it was delivered."""
+    mailing = db.session.get(Mailing, mailing_id) or abort(404)
+    return render_template("admin/mailing.html", mailing=mailing, meeting=db.session.get(Meeting, mailing.meeting_id))
+
+
