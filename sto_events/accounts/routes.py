@@ -43,7 +43,10 @@ def login():
     if form.validate_on_submit():
         user = services.authenticate(db.session, form.email.data, form.password.data)
         if user is not None:
-            session.clear()  # a new session at login: nothing from before carries over
+            language = session.get("lang")
+            session.clear()  # a new session at login: nothing from before carries over but the language
+            if language:
+                session["lang"] = language
             login_user(user)
             return redirect(safe_next(request.args.get("next"), _home_for(user)), code=303)
         form.form_errors.append(_("Deze combinatie van e-mailadres en wachtwoord kennen we niet."))

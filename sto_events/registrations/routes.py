@@ -7,7 +7,7 @@ from flask_babel import get_locale
 from flask_babel import gettext as _
 
 from ..errors import render_error
-from ..extensions import csrf, db, limiter
+from ..extensions import csrf, db, htmx, limiter
 from ..meetings import services as meeting_services
 from ..notifications import ical
 from ..urls import absolute_url
@@ -123,6 +123,8 @@ def validate_field(slug: str, field: str):
 def workshop_picker(slug: str):
     """The workshop picker with current places left; keeps the choices sent along (htmx refresh)."""
     meeting = _open_meeting(slug)
+    if not htmx:
+        return redirect(url_for(".sign_up", slug=slug), code=303)  # only a fragment lives here
     form = workshops_form_class(meeting, WorkshopsForm)(formdata=request.args, meta={"csrf": False})
     return render_template("registrations/_workshop_picker.html", meeting=meeting, form=form)
 
