@@ -53,5 +53,12 @@ test: setup
 lint: setup
 	$(BIN)/ruff check sto_events tests
 
+# Load figures under gunicorn with wrk (SQLite and PostgreSQL, against a bare-Flask baseline) and the sign-up rush;
+# prints a table and writes bench/results/latest.json. Not part of `make test`; takes about five minutes.
+bench: setup
+	@command -v wrk >/dev/null || { echo "installing wrk (Debian package)"; \
+	  apt-get install -y -qq wrk >/dev/null 2>&1 || { apt-get update -qq && apt-get install -y -qq wrk; }; }
+	$(BIN)/python bench/run.py
+
 clean:
 	rm -rf $(VENV) node_modules static/vendor instance

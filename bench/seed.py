@@ -146,7 +146,8 @@ def main() -> None:
         session.flush()
         session.add_all(
             OutboxMessage(
-                kind="registration_confirmed" if r.status != RegistrationStatus.WAITLISTED else "registration_waitlisted",
+                kind="registration_waitlisted" if r.status == RegistrationStatus.WAITLISTED
+                else "registration_confirmed",
                 registration_id=r.id,
                 recipient=r.email,
                 subject=f"Aanmelding {r.meeting.title}",

@@ -8,7 +8,7 @@ from pathlib import Path
 from flask import Flask, session
 from sqlalchemy import event
 from werkzeug.middleware.proxy_fix import ProxyFix
-from werkzeug.routing import BaseConverter
+from werkzeug.routing import BaseConverter, IntegerConverter
 
 from .config import Config
 from .extensions import babel, csrf, db, htmx, limiter, login_manager, mail, migrate
@@ -20,6 +20,13 @@ class SlugConverter(BaseConverter):
     """Meeting slugs: anything else is a 404 before it reaches the database."""
 
     regex = r"[a-z0-9][a-z0-9-]{0,119}"
+
+
+class BoundedIntConverter(IntegerConverter):
+    """Ids fit a database integer; a larger number is a 404, not an overflow."""
+
+    def __init__(self, url_map, fixed_digits=0, min=None, max=2**31 - 1, signed=False):  # noqa: A002
+        super().__init__(url_map, fixed_digits=fixed_digits, min=min, max=max, signed=signed)
 
 
 class TokenConverter(BaseConverter):
@@ -48,7 +55,7 @@ def create_app(config: dict | None = None) -> Flask:
         # Behind a reverse proxy: take the client address and scheme from its headers (rate limits, HSTS).
         n = app.config["PROXY_COUNT"]
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=n, x_proto=n, x_host=n)
-    app.url_map.converters.update(slug=SlugConverter, token=TokenConverter)
+    app.url_map.converters.update(slug=SlugConverter, token=TokenConverter, int=BoundedIntConverter)
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
 
     from . import models  # noqa: F401  (every table registered before Alembic or the app looks)

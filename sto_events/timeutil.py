@@ -17,3 +17,8 @@ def local(value: datetime) -> datetime:
 def from_local(naive: datetime) -> datetime:
     """Interpret a wall-clock time in Amsterdam and return it in UTC."""
     return naive.replace(tzinfo=AMSTERDAM).astimezone(UTC)
+
+
+def exists_locally(naive: datetime) -> bool:
+    """False for wall-clock times skipped when the clocks go forward (such as 02:30 on the last Sunday of March)."""
+    return local(from_local(naive)).replace(tzinfo=None) == naive

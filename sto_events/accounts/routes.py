@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, current_app, flash, redirect, render_template, request, session, url_for
+from flask import Blueprint, current_app, flash, g, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_user, logout_user
 
@@ -21,8 +21,9 @@ def _account_key() -> str:
 
 
 def _failed(response) -> bool:
-    """Only failed attempts count towards the login limits."""
-    return response.status_code != 303
+    """Only a wrong password counts towards the login limits: a request without a valid form (no CSRF token,
+    say) cannot be used to lock someone out."""
+    return bool(g.get("login_failed"))
 
 
 def _home_for(user) -> str:
@@ -49,6 +50,7 @@ def login():
                 session["lang"] = language
             login_user(user)
             return redirect(safe_next(request.args.get("next"), _home_for(user)), code=303)
+        g.login_failed = True
         form.form_errors.append(_("Deze combinatie van e-mailadres en wachtwoord kennen we niet."))
     if request.method == "POST":
         status = 422

@@ -11,6 +11,7 @@ from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 from sqlalchemy.orm import Session
 
+from ..audit import services as audit
 from ..timeutil import utcnow
 from . import emails
 from .models import AccountToken, Role, TokenPurpose, User
@@ -87,14 +88,20 @@ def _issue_token(session: Session, user: User, purpose: TokenPurpose, created_by
 
 
 def invite(session: Session, email: str, name: str, role: Role, invited_by: User) -> User:
-    """Create an account without a password and mail a single-use link to set one."""
-    if find_by_email(session, email) is not None:
+    """Create an account without a password and mail a single-use link to set one.
+
+    Inviting someone who never accepted sends a fresh link (the old one may have expired).
+    """
+    user = find_by_email(session, email)
+    if user is not None and user.password_hash is not None:
         raise AccountError("exists")
-    user = User(email=normalize_email(email), name=name.strip(), role=role)
-    session.add(user)
-    session.flush()
+    if user is None:
+        user = User(email=normalize_email(email), name=name.strip(), role=role)
+        session.add(user)
+        session.flush()
     secret = _issue_token(session, user, TokenPurpose.INVITATION, invited_by)
     emails.invitation(session, user, secret, invited_by)
+    audit.record(session, invited_by, "user.invite", user, f"{user.email} as {user.role.value}")
     session.commit()
     return user
 
@@ -137,6 +144,13 @@ def redeem(session: Session, secret: str, purpose: TokenPurpose, password: str) 
         raise AccountError("invalid_token")
     user = token.user
     user.password_hash = hash_password(password)
+    # Every other open link of the account stops working too.
+    session.execute(
+        sa.update(AccountToken)
+        .where(AccountToken.user_id == user.id, AccountToken.used_at.is_(None))
+        .values(used_at=utcnow())
+        .execution_options(synchronize_session=False)
+    )
     user.auth_version += 1
     session.commit()
     return user

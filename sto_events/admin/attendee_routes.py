@@ -194,7 +194,7 @@ def mail_attendees(meeting_id: int):
     status = 200
     if form.validate_on_submit():
         recipients = attendees.audience_registrations(db.session, meeting.id, form.audience.data)
-        if request.form.get("action") == "send":
+        if request.form.get("action") == "send" and recipients:
             mailing = attendees.send_mailing(db.session, meeting, form.audience.data, form.subject.data,
                                              form.body.data, _actor())
             flash(_("Het bericht staat klaar voor %(count)s ontvangers.", count=mailing.recipient_count), "ok")

@@ -6,16 +6,24 @@ from wtforms import RadioField, StringField, TextAreaField
 from wtforms.validators import InputRequired, Length
 
 
+def _no_control_characters(value):
+    """Keep line breaks and tabs; drop NUL and other control characters; one kind of line ending."""
+    if not isinstance(value, str):
+        return value
+    value = value.replace("\r\n", "\n").replace("\r", "\n")
+    return "".join(ch for ch in value if ch in "\n\t" or ord(ch) >= 32)
+
+
 class MailingForm(FlaskForm):
     audience = RadioField(_l("Aan wie"), validators=[InputRequired(message=_l("Kies aan wie het bericht gaat."))])
     subject = StringField(
         _l("Onderwerp"),
-        filters=[lambda v: " ".join(v.split()) if isinstance(v, str) else v],
+        filters=[_no_control_characters, lambda v: " ".join(v.split()) if isinstance(v, str) else v],
         validators=[InputRequired(message=_l("Vul een onderwerp in.")), Length(max=200)],
     )
     body = TextAreaField(
         _l("Bericht"),
-        filters=[lambda v: v.strip() if isinstance(v, str) else v],
+        filters=[_no_control_characters, lambda v: v.strip() if isinstance(v, str) else v],
         validators=[InputRequired(message=_l("Schrijf een bericht.")), Length(max=10_000)],
         description=_l(
             "Platte tekst. Een lege regel begint een nieuwe alinea. De aanhef en groet komen er vanzelf bij."

@@ -14,7 +14,7 @@ from ..meetings import planning
 from ..meetings import services as meeting_services
 from ..meetings.forms import MeetingForm, RoundForm, WorkshopForm
 from ..meetings.models import Meeting, MeetingStatus, Workshop, WorkshopRound
-from ..timeutil import from_local, local
+from ..timeutil import exists_locally, from_local, local
 from .routes import bp
 
 
@@ -25,6 +25,7 @@ def planning_message(error: planning.PlanningError) -> str:
         "workshop_capacity_below_taken": _("Er zijn al %(taken)s plaatsen in deze workshop bezet: minder kan niet.",
                                            taken=error.details.get("taken")),
         "ends_before_start": _("De eindtijd moet na de begintijd liggen."),
+        "time_does_not_exist": _("Die tijd bestaat niet op deze dag: de klok wordt dan een uur vooruitgezet."),
         "not_draft": _("Alleen een concept kan worden gepubliceerd."),
         "already_cancelled": _("Deze bijeenkomst is al geannuleerd."),
         "round_in_use": _("In deze ronde hebben deelnemers al gekozen; verwijderen kan niet."),
@@ -38,7 +39,10 @@ def _actor():
 
 
 def _at(day, clock) -> datetime:
-    return from_local(datetime.combine(day, clock))
+    naive = datetime.combine(day, clock)
+    if not exists_locally(naive):
+        raise planning.PlanningError("time_does_not_exist")
+    return from_local(naive)
 
 
 def _meeting_form(meeting: Meeting | None = None) -> MeetingForm:
@@ -71,11 +75,15 @@ def _meeting_or_404(meeting_id: int) -> Meeting:
 def new_meeting():
     """Create a meeting as a draft; the programme is added on the next page."""
     form = _meeting_form()
-    if form.validate_on_submit():
-        meeting = planning.create_meeting(db.session, _meeting_data(form), _actor())
-        flash(_("De bijeenkomst is aangemaakt als concept. Voeg nu het programma toe en publiceer."), "ok")
-        return redirect(url_for(".meeting", meeting_id=meeting.id), code=303)
     status = 422 if request.method == "POST" else 200
+    if form.validate_on_submit():
+        try:
+            meeting = planning.create_meeting(db.session, _meeting_data(form), _actor())
+        except planning.PlanningError as error:
+            form.start_time.errors.append(planning_message(error))
+        else:
+            flash(_("De bijeenkomst is aangemaakt als concept. Voeg nu het programma toe en publiceer."), "ok")
+            return redirect(url_for(".meeting", meeting_id=meeting.id), code=303)
     return render_template("admin/meeting_new.html", form=form), status
 
 
@@ -97,7 +105,7 @@ def meeting(meeting_id: int):
             return redirect(url_for(".meeting", meeting_id=meeting.id), code=303)
     elif request.method == "POST":
         status = 422
-    return _render_meeting(meeting, form, RoundForm(), status)
+    return _render_meeting(meeting, form, RoundForm(prefix="round", formdata=None), status)
 
 
 def _render_meeting(meeting: Meeting, form: MeetingForm, round_form: RoundForm, status: int = 200):
@@ -138,13 +146,17 @@ def cancel_meeting(meeting_id: int):
 def add_round(meeting_id: int):
     """Add a workshop round to the programme."""
     meeting = _meeting_or_404(meeting_id)
-    form = RoundForm()
+    form = RoundForm(prefix="round")
     if form.validate_on_submit():
         day = local(meeting.starts_at).date()
-        planning.add_round(db.session, meeting, form.title.data, _at(day, form.start_time.data),
-                           _at(day, form.end_time.data), _actor())
-        flash(_("De ronde is toegevoegd."), "ok")
-        return redirect(url_for(".meeting", meeting_id=meeting.id, _anchor="programme"), code=303)
+        try:
+            planning.add_round(db.session, meeting, form.title.data, _at(day, form.start_time.data),
+                               _at(day, form.end_time.data), _actor())
+        except planning.PlanningError as error:
+            form.start_time.errors.append(planning_message(error))
+        else:
+            flash(_("De ronde is toegevoegd."), "ok")
+            return redirect(url_for(".meeting", meeting_id=meeting.id, _anchor="programme"), code=303)
     return _render_meeting(meeting, _meeting_form(meeting), form, 422)
 
 
@@ -186,7 +198,9 @@ def workshop(workshop_id: int):
     """Edit one workshop: inline in its table row with htmx, or as its own page without JavaScript."""
     workshop = db.session.get(Workshop, workshop_id) or abort(404)
     inline = bool(htmx) and htmx.target == f"workshop-{workshop.id}"
-    form = WorkshopForm(obj=workshop) if request.method == "GET" else WorkshopForm()
+    # The prefix keeps the row form's ids apart from the meeting form's on the same page.
+    prefix = f"workshop-{workshop.id}"
+    form = WorkshopForm(obj=workshop, prefix=prefix) if request.method == "GET" else WorkshopForm(prefix=prefix)
     status = 200
     if request.method == "GET" and inline and request.args.get("weergave") == "rij":
         return render_template("admin/_workshop_row.html", workshop=workshop)

@@ -1,5 +1,7 @@
 """Organiser forms for meetings, rounds and workshops."""
 
+from datetime import date
+
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import DateField, IntegerField, SelectMultipleField, StringField, TextAreaField, TimeField
@@ -22,7 +24,7 @@ def _time(label):
 
 
 def _capacity(label, description=None):
-    return IntegerField(
+    return SafeIntegerField(
         label,
         validators=[
             InputRequired(message=_l("Vul een aantal in.")),
@@ -30,6 +32,24 @@ def _capacity(label, description=None):
         ],
         description=description,
     )
+
+
+class SafeIntegerField(IntegerField):
+    """An integer of at most nine digits: anything longer is a field error, never an overflow further on."""
+
+    def process_formdata(self, valuelist):
+        if valuelist and len(valuelist[0].strip()) > 9:
+            self.data = None
+            raise ValueError(_l("Vul een kleiner getal in."))
+        super().process_formdata(valuelist)
+
+
+class SensibleDate:
+    """Between last year and five years ahead: typing errors such as year 0001 are caught here."""
+
+    def __call__(self, form, field):
+        if field.data and not (date.today().year - 1 <= field.data.year <= date.today().year + 5):
+            raise ValidationError(_l("Kies een datum tussen vorig jaar en vijf jaar vooruit."))
 
 
 class EndsAfterStart:
@@ -54,7 +74,7 @@ class MeetingForm(FlaskForm):
     description = TextAreaField(
         _l("Beschrijving (niet verplicht)"), filters=[_strip], validators=[Optional(), Length(max=5000)]
     )
-    date = DateField(_l("Datum"), validators=[InputRequired(message=_l("Vul een datum in."))])
+    date = DateField(_l("Datum"), validators=[InputRequired(message=_l("Vul een datum in.")), SensibleDate()])
     start_time = _time(_l("Begintijd"))
     end_time = TimeField(
         _l("Eindtijd"), validators=[InputRequired(message=_l("Vul een tijd in, zoals 13:30.")), EndsAfterStart()]

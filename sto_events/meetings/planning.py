@@ -123,6 +123,12 @@ def update_meeting(session: Session, meeting: Meeting, data: MeetingData, actor)
     if data.capacity < meeting.taken:
         raise PlanningError("capacity_below_taken", taken=meeting.taken)
     old = _snapshot(meeting)
+    shift = data.starts_at - meeting.starts_at
+    if shift:
+        # The programme moves with the meeting: rounds keep their place within the day.
+        for workshop_round in meeting.rounds:
+            workshop_round.starts_at += shift
+            workshop_round.ends_at += shift
     for name in ("title", "city", "venue", "address", "description", "starts_at", "ends_at", "capacity"):
         setattr(meeting, name, getattr(data, name))
     meeting.themes = list(session.scalars(sa.select(Theme).where(Theme.id.in_(data.theme_ids))))

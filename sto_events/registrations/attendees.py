@@ -46,10 +46,8 @@ def search(session: Session, meeting_id: int, query: str = "", status: str = "",
 
 def move(session: Session, registration: Registration, round_id: int, workshop_id: int, actor) -> bool:
     """Put someone in another workshop of a round, under the usual capacity rules."""
-    choices = {c.round_id: c.workshop_id for c in registration.choices}
-    old = choices.get(round_id)
-    choices[round_id] = workshop_id
-    changed = services.change_workshops(session, registration, choices)
+    old = next((c.workshop_id for c in registration.choices if c.round_id == round_id), None)
+    changed = services.change_workshops(session, registration, {round_id: workshop_id}, every_round=False)
     if changed:
         audit.record(session, actor, "registration.move", registration,
                      f"{registration.email}: workshop {old} → {workshop_id}")
@@ -142,6 +140,8 @@ def audience_registrations(session: Session, meeting_id: int, audience: str) -> 
 def send_mailing(session: Session, meeting: Meeting, audience: str, subject: str, body: str, actor) -> Mailing:
     """Queue one mail per recipient through the outbox and keep the mailing as the log."""
     recipients = audience_registrations(session, meeting.id, audience)
+    if not recipients:
+        raise services.RegistrationError("no_recipients")
     mailing = Mailing(meeting_id=meeting.id, audience=audience, subject=subject, body=body,
                       sent_by_id=actor.id, sent_by_email=actor.email, recipient_count=len(recipients))
     session.add(mailing)

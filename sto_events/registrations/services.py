@@ -73,11 +73,11 @@ def get_by_public_id(session: Session, public_id: str) -> Registration | None:
     )
 
 
-def _check_choices(meeting: Meeting, workshops: dict[int, int]) -> dict[int, int]:
-    """One workshop in every round of this meeting, and only workshops of that round."""
+def _check_choices(meeting: Meeting, workshops: dict[int, int], every_round: bool = True) -> dict[int, int]:
+    """One workshop in every round of this meeting (or in the rounds given), and only workshops of that round."""
     valid = {}
     for round_ in meeting.rounds:
-        if not round_.workshops:
+        if not round_.workshops or (not every_round and round_.id not in workshops):
             continue
         chosen = workshops.get(round_.id)
         if chosen not in {w.id for w in round_.workshops}:
@@ -269,9 +269,12 @@ def cancel(session: Session, registration: Registration) -> bool:
     return True
 
 
-def change_workshops(session: Session, registration: Registration, workshops: dict[int, int]) -> bool:
+def change_workshops(
+    session: Session, registration: Registration, workshops: dict[int, int], every_round: bool = True
+) -> bool:
     """Switch workshops under the same capacity rules; a full workshop refuses and changes nothing.
 
+    `every_round=False` lets an organiser change one round (for instance one added after the sign-up).
     Returns False when nothing changed.
     """
     lock_meeting(session, registration.meeting_id)
@@ -283,7 +286,7 @@ def change_workshops(session: Session, registration: Registration, workshops: di
         session.rollback()
         raise RegistrationError("closed")
     try:
-        wanted = _check_choices(meeting, workshops)
+        wanted = _check_choices(meeting, workshops, every_round)
     except RegistrationError:
         session.rollback()
         raise

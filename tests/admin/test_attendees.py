@@ -158,3 +158,35 @@ def test_mail_to_attendees_with_preview_and_log(app, client, login_as, make_meet
     assert post(client, url, {**data, "audience": "iedereen"}).status_code == 422
     assert "Zaal gewijzigd" in client.get(url).get_data(as_text=True)
     assert everyone.status_code == 303
+
+
+def test_move_into_a_round_added_after_sign_up_and_no_empty_mailing(app, client, login_as, make_meeting):
+    from sto_events.meetings.models import WorkshopRound
+
+    meeting_id, _, _, ids = setup_meeting(app, make_meeting, PEOPLE[:1])
+    with app.app_context():
+        meeting = db.session.get(Meeting, meeting_id)
+        extra = WorkshopRound(meeting=meeting, title="Extra ronde", starts_at=meeting.starts_at,
+                              ends_at=meeting.ends_at, workshops=[Workshop(title="Nieuw", capacity=5)])
+        db.session.add(extra)
+        db.session.commit()
+        extra_round, new_workshop = extra.id, extra.workshops[0].id
+    login_as(Role.ORGANISER)
+    post(client, f"/beheer/aanmeldingen/{ids['anna@school.nl']}/verplaatsen",
+         {"round": extra_round, "workshop": new_workshop})
+    with app.app_context():
+        chosen = {c.round_id: c.workshop_id for c in db.session.get(Registration, ids["anna@school.nl"]).choices}
+        assert chosen[extra_round] == new_workshop
+    url = f"/beheer/bijeenkomsten/{meeting_id}/mail"
+    post(client, url, {"audience": "waitlisted", "subject": "Leeg", "body": "Niemand", "action": "send"})
+    with app.app_context():
+        from sto_events.notifications.models import Mailing
+
+        assert db.session.scalar(sa.select(sa.func.count(Mailing.id))) == 0
+    message = {"audience": "all", "subject": "Twee\x00 alinea's", "body": "Eén.\r\n\r\nTwee.", "action": "send"}
+    post(client, url, message)
+    with app.app_context():
+        html = db.session.scalar(sa.select(OutboxMessage.body_html).where(OutboxMessage.kind == "attendee_mailing"))
+        subject = db.session.scalar(sa.select(OutboxMessage.subject).where(OutboxMessage.kind == "attendee_mailing"))
+    assert "<p>Eén.</p><p>Twee.</p>" in html
+    assert subject == "Twee alinea's"

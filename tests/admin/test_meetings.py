@@ -58,7 +58,7 @@ def test_create_add_programme_and_publish(app, client, login_as):
 
     for number, (start, end) in enumerate([("13:30", "14:30"), ("15:00", "16:00")], start=1):
         response = post(client, f"/beheer/bijeenkomsten/{meeting_id}/rondes",
-                        {"title": f"Ronde {number}", "start_time": start, "end_time": end})
+                        {"round-title": f"Ronde {number}", "round-start_time": start, "round-end_time": end})
         assert response.status_code == 303
     with app.app_context():
         round_ids = [r.id for r in db.session.get(Meeting, meeting_id).rounds]
@@ -124,7 +124,8 @@ def test_capacity_below_confirmed_count_is_refused(app, client, login_as, make_m
     response = post(client, f"/beheer/bijeenkomsten/{meeting_id}", form)
     assert response.status_code == 409
     assert "Er zijn al 3 plaatsen bezet" in response.get_data(as_text=True)
-    response = post(client, f"/beheer/workshops/{workshop_id}", {"title": "W", "capacity": "1"})
+    prefix = f"workshop-{workshop_id}"
+    response = post(client, f"/beheer/workshops/{workshop_id}", {f"{prefix}-title": "W", f"{prefix}-capacity": "1"})
     assert response.status_code == 409
     assert "minder kan niet" in response.get_data(as_text=True)
     with app.app_context():
@@ -158,13 +159,15 @@ def test_inline_workshop_edit_with_htmx(app, client, login_as, make_meeting):
     form = client.get(f"/beheer/workshops/{workshop_id}", headers=headers).get_data(as_text=True)
     assert form.lstrip().startswith(f'<tr class="utrecht-table__row sto-row--editing" id="workshop-{workshop_id}"')
     token = page_csrf(client, "/beheer/")
+    prefix = f"workshop-{workshop_id}"
     saved = client.post(f"/beheer/workshops/{workshop_id}",
-                        data={"title": "Nieuwe titel", "capacity": "25", "hosts": "Jet-Net"},
+                        data={f"{prefix}-title": "Nieuwe titel", f"{prefix}-capacity": "25",
+                              f"{prefix}-hosts": "Jet-Net"},
                         headers={**headers, "X-CSRFToken": token})
     row = saved.get_data(as_text=True)
     assert row.lstrip().startswith('<tr class="utrecht-table__row sto-row--saved"')
     assert "Nieuwe titel" in row and "0 / 25" in row
-    invalid = client.post(f"/beheer/workshops/{workshop_id}", data={"title": "", "capacity": "-3"},
+    invalid = client.post(f"/beheer/workshops/{workshop_id}", data={f"{prefix}-title": "", f"{prefix}-capacity": "-3"},
                           headers={**headers, "X-CSRFToken": token})
     assert invalid.status_code == 200 and "Dit veld is verplicht." in invalid.get_data(as_text=True)
 
@@ -192,3 +195,45 @@ def test_cancel_meeting_mails_everyone(app, client, login_as, make_meeting, smtp
         assert meeting.status == MeetingStatus.CANCELLED and meeting.taken == 0
         assert set(db.session.scalars(sa.select(Registration.status))) == {RegistrationStatus.CANCELLED}
     assert re.search("gaat niet door", client.get(f"/bijeenkomsten/{meeting.slug}").get_data(as_text=True))
+
+
+def test_hostile_back_office_input_gives_field_errors_not_500(app, client, login_as, make_meeting):
+    with app.app_context():
+        meeting = make_meeting(db.session)
+        meeting_id, workshop_id = meeting.id, meeting.rounds[0].workshops[0].id
+    login_as(Role.ORGANISER)
+    cases = [
+        ({"capacity": "9" * 400}, "Vul een kleiner getal in."),
+        ({"date": "0001-01-01"}, "Kies een datum tussen vorig jaar en vijf jaar vooruit."),
+        ({"date": "2027-03-28", "start_time": "02:15", "end_time": "03:15"}, "Die tijd bestaat niet op deze dag"),
+        ({"title": "x\x00y", "capacity": "-5"}, "Kies een aantal tussen 1 en 100000."),
+    ]
+    for overrides, message in cases:
+        response = post(client, "/beheer/bijeenkomsten/nieuw", meeting_form(**overrides))
+        assert response.status_code == 422, overrides
+        assert message in response.get_data(as_text=True), overrides
+    prefix = f"workshop-{workshop_id}"
+    response = post(client, f"/beheer/workshops/{workshop_id}",
+                    {f"{prefix}-title": "W", f"{prefix}-capacity": "9" * 50})
+    assert response.status_code == 422
+    for url in ("/beheer/aanmeldingen/9223372036854775808", "/beheer/bijeenkomsten/99999999999999999999",
+                "/beheer/berichten/9223372036854775808"):
+        assert client.get(url).status_code == 404, url
+    assert client.get(f"/beheer/bijeenkomsten/{meeting_id}/deelnemers?workshop=9999999999999").status_code == 400
+
+
+def test_moving_a_meeting_moves_its_rounds(app, client, login_as, make_meeting):
+    from sto_events.timeutil import local
+
+    with app.app_context():
+        meeting = make_meeting(db.session)
+        meeting_id = meeting.id
+        start, end = local(meeting.starts_at), local(meeting.ends_at)
+        round_offset = meeting.rounds[0].starts_at - meeting.starts_at
+    login_as(Role.ORGANISER)
+    form = meeting_form(date=(start + timedelta(days=7)).date().isoformat(), start_time=start.strftime("%H:%M"),
+                        end_time=end.strftime("%H:%M"), capacity="50")
+    assert post(client, f"/beheer/bijeenkomsten/{meeting_id}", form).status_code == 303
+    with app.app_context():
+        moved = db.session.get(Meeting, meeting_id)
+        assert moved.rounds[0].starts_at - moved.starts_at == round_offset

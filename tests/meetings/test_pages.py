@@ -1,5 +1,6 @@
 """Public meeting pages, the places-left fragment and the calendar files."""
 
+import sqlalchemy as sa
 import vobject
 
 from sto_events.meetings.models import MeetingStatus
@@ -72,6 +73,17 @@ def test_language_switch_to_english(client, add_meeting):
     page = client.get("/bijeenkomsten").get_data(as_text=True)
     assert '<html lang="en"' in page
     assert "3 places left" in page
+    with client.application.app_context():
+        from babel.dates import format_date
+
+        from sto_events.extensions import db
+        from sto_events.meetings.models import Meeting
+        from sto_events.timeutil import local
+
+        start = local(db.session.scalar(sa.select(Meeting.starts_at)))
+    assert format_date(start.date(), "d MMMM y", locale="en") in page  # e.g. 23 December 2026
+    client.post("/taal", data={"lang": "nl", "next": "/bijeenkomsten"})
+    assert format_date(start.date(), "d MMMM y", locale="nl") in client.get("/bijeenkomsten").get_data(as_text=True)
 
 
 def test_security_headers_on_pages_and_errors(client):
