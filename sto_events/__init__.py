@@ -102,6 +102,9 @@ def _configure_login(app: Flask) -> None:
     login_manager.login_message = lazy_gettext("Log in om deze pagina te bekijken.")
     login_manager.login_message_category = "info"
     login_manager.user_loader(lambda user_id: load_user(db.session, user_id))
+    from .accounts import sessions
+
+    app.before_request(sessions.check)
 
 
 def _select_locale() -> str:

@@ -47,7 +47,7 @@ def register_cli(app) -> None:
     @click.option("--months", type=int, default=None, help="Override RETENTION_MONTHS.")
     def purge_personal_data(months: int | None):
         """Anonymise registrations of meetings that ended more than the retention period ago."""
-        from .registrations.services import anonymise_past
+        from .registrations.privacy import anonymise_past
 
         months = months if months is not None else app.config["RETENTION_MONTHS"]
         click.echo(f"{anonymise_past(db.session, months)} registration(s) anonymised")

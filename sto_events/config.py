@@ -39,6 +39,9 @@ class Config:
         self.PROXY_COUNT = _int("PROXY_COUNT", 0)
         self.RATELIMIT_STORAGE_URI = env("RATELIMIT_STORAGE_URI", "memory://")
         self.RATELIMIT_HEADERS_ENABLED = True
+        #: Logged-in sessions end after this much inactivity, and in any case after the absolute limit.
+        self.SESSION_IDLE_MINUTES = _int("SESSION_IDLE_MINUTES", 30)
+        self.SESSION_ABSOLUTE_HOURS = _int("SESSION_ABSOLUTE_HOURS", 12)
         self.LOGIN_RATE_LIMIT_CLIENT = env("LOGIN_RATE_LIMIT_CLIENT", "20 per 15 minutes")
         self.LOGIN_RATE_LIMIT_ACCOUNT = env("LOGIN_RATE_LIMIT_ACCOUNT", "5 per 15 minutes")
         self.SIGNUP_RATE_LIMIT = env("SIGNUP_RATE_LIMIT", "10 per minute; 60 per hour")

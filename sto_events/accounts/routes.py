@@ -9,7 +9,7 @@ from flask_login import current_user, login_user, logout_user
 from ..errors import render_error
 from ..extensions import csrf, db, limiter
 from ..site import safe_next
-from . import services
+from . import services, sessions
 from .forms import ForgotPasswordForm, LoginForm, SetPasswordForm
 from .models import Role, TokenPurpose
 
@@ -49,6 +49,7 @@ def login():
             if language:
                 session["lang"] = language
             login_user(user)
+            sessions.start()
             return redirect(safe_next(request.args.get("next"), _home_for(user)), code=303)
         g.login_failed = True
         form.form_errors.append(_("Deze combinatie van e-mailadres en wachtwoord kennen we niet."))

@@ -17,6 +17,13 @@ bp = Blueprint("admin", __name__, url_prefix="/beheer")
 bp.before_request(require_role(Role.ORGANISER))
 
 
+@bp.after_request
+def _no_store(response):
+    """Back-office pages are full of personal data: never cached."""
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
 @bp.get("/")
 def index():
     """The organiser's start page: all meetings with their fill rate."""

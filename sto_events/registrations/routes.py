@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, session, url_for
 from flask_babel import get_locale
 from flask_babel import gettext as _
@@ -11,7 +13,7 @@ from ..extensions import csrf, db, htmx, limiter
 from ..meetings import services as meeting_services
 from ..notifications import ical
 from ..urls import absolute_url
-from . import services
+from . import privacy, services
 from .forms import CancelForm, SignUpForm, WorkshopsForm, workshops_form_class
 from .models import ParticipantRole, RegistrationStatus
 from .tokens import ExpiredToken, InvalidToken, manage_token, read_manage_token
@@ -229,3 +231,37 @@ def invitation(token: str):
         "Content-Disposition": 'attachment; filename="uitnodiging.ics"',
         "Cache-Control": "no-store",
     }
+
+
+@bp.get("/aanmelding/<token:token>/gegevens.json")
+def export_data(token: str):
+    """Download everything stored about this registration (AVG: right of access and portability)."""
+    registration, error = _registration_from_token(token)
+    if error:
+        return error
+    body = json.dumps(privacy.export(db.session, registration), ensure_ascii=False, indent=2)
+    return body, 200, {
+        "Content-Type": "application/json; charset=utf-8",
+        "Content-Disposition": 'attachment; filename="mijn-aanmelding.json"',
+        "Cache-Control": "no-store",
+    }
+
+
+@bp.route("/aanmelding/<token:token>/verwijderen", methods=["GET", "POST"])
+def erase(token: str):
+    """Ask for confirmation, then cancel and erase the personal data (AVG: right to erasure)."""
+    registration, error = _registration_from_token(token)
+    if error:
+        return error
+    form = CancelForm()
+    if registration.anonymised_at is None and form.validate_on_submit():
+        privacy.erase(db.session, registration)
+        return redirect(url_for(".erased"), code=303)
+    response = render_template("registrations/erase.html", registration=registration, form=form, token=token)
+    return _no_store(current_app.make_response(response))
+
+
+@bp.get("/aanmelding-verwijderd")
+def erased():
+    """Confirmation after erasing: nothing personal is left to show."""
+    return render_template("registrations/erased.html")

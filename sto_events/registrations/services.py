@@ -8,7 +8,6 @@ the take cannot race; a savepoint undoes a partial take when one of the places i
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import timedelta
 
 import sqlalchemy as sa
 from sqlalchemy.exc import IntegrityError
@@ -16,7 +15,6 @@ from sqlalchemy.orm import Session, selectinload
 
 from ..meetings.models import Meeting, Workshop
 from ..notifications import messages
-from ..notifications.models import OutboxMessage
 from ..timeutil import utcnow
 from .models import ParticipantRole, Registration, RegistrationStatus, WorkshopChoice
 
@@ -115,7 +113,7 @@ def _take_places(session: Session, meeting_id: int, workshop_ids: list[int]) -> 
     return False
 
 
-def _release_places(session: Session, registration: Registration) -> None:
+def release_places(session: Session, registration: Registration) -> None:
     _release_one(session, Meeting, registration.meeting_id)
     for choice in registration.choices:
         _release_one(session, Workshop, choice.workshop_id)
@@ -262,7 +260,7 @@ def cancel(session: Session, registration: Registration) -> bool:
         return cancel(session, registration)
     held_seat = old == RegistrationStatus.CONFIRMED
     if held_seat:
-        _release_places(session, registration)
+        release_places(session, registration)
     messages.registration_cancelled(session, registration, held_seat)
     promote_waitlist(session, registration.meeting_id)
     session.commit()
@@ -325,30 +323,3 @@ def change_workshops(
     session.commit()
     return True
 
-
-def anonymise_past(session: Session, months: int) -> int:
-    """Strip personal data from registrations whose meeting ended more than `months` months ago.
-
-    Counts, statuses, roles and workshop choices stay for statistics; running it again changes nothing.
-    """
-    cutoff = utcnow() - timedelta(days=round(months * 30.44))
-    ended = sa.select(Meeting.id).where(Meeting.ends_at < cutoff)
-    registrations = session.scalars(
-        sa.select(Registration).where(Registration.meeting_id.in_(ended), Registration.anonymised_at.is_(None))
-    ).all()
-    now = utcnow()
-    for registration in registrations:
-        registration.name = ""
-        registration.email = ""
-        registration.email_normalized = f"anonymised-{registration.public_id}"
-        registration.organisation = ""
-        registration.region = ""
-        registration.questions = ""
-        registration.share_with_participants = False
-        registration.anonymised_at = now
-    ids = [r.id for r in registrations]
-    if ids:
-        # Mails hold names and addresses too: drop the ones about these registrations.
-        session.execute(sa.delete(OutboxMessage).where(OutboxMessage.registration_id.in_(ids)))
-    session.commit()
-    return len(ids)

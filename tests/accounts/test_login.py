@@ -167,3 +167,26 @@ def test_create_organiser_cli(app, runner):
     assert "created" in prompted.output
     with app.app_context():
         assert db.session.scalar(sa.select(User.role).where(User.email == "baas@stotest.nl")) == Role.ORGANISER
+
+
+def test_idle_and_absolute_session_limits(app, client, login_as):
+    import time
+
+    login_as(Role.ORGANISER)
+    assert client.get("/beheer/").status_code == 200
+    assert client.get("/beheer/").headers["Cache-Control"] == "no-store"
+    with client.session_transaction() as session:
+        session["seen_at"] = int(time.time()) - 31 * 60
+    response = client.get("/beheer/")
+    assert response.status_code == 302 and "/inloggen" in response.headers["Location"]
+
+    login_as(Role.ORGANISER)
+    with client.session_transaction() as session:
+        session["login_at"] = int(time.time()) - 13 * 3600  # active all day, but 12 hours is the limit
+    assert client.get("/beheer/").status_code == 302
+
+
+def test_session_cookie_flags(app_factory):
+    app = app_factory(ENV_NAME="production", SESSION_COOKIE_SECURE=True)
+    header = app.test_client().get("/inloggen").headers["Set-Cookie"]  # the CSRF token starts a session
+    assert "HttpOnly" in header and "SameSite=Lax" in header and "Secure" in header

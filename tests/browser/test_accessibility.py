@@ -23,7 +23,7 @@ from tests.registrations.helpers import signup_data
 AXE = Path(__file__).resolve().parents[2] / "node_modules" / "axe-core" / "axe.min.js"
 WCAG = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
 NOT_HTML = {"meetings.meeting_ics", "meetings.feed", "registrations.invitation", "admin.export_csv",
-            "admin.export_xlsx", "static", "registrations.validate_field"}
+            "admin.export_xlsx", "static", "registrations.validate_field", "registrations.export_data"}
 
 
 def build_site(app):

@@ -45,3 +45,36 @@ def test_purge_anonymises_only_old_meetings_and_is_idempotent(app, runner, make_
         assert recent_row.name == "Nieuw Persoon"
         remaining = db.session.scalars(sa.select(OutboxMessage.recipient)).all()
         assert remaining == ["new@school.nl"]
+
+
+def test_download_and_erase_through_the_manage_link(app, client, add_meeting):
+    import json
+
+    from tests.registrations.test_routes import csrf_token, sign_up
+
+    meeting = add_meeting(capacity=1)
+    manage_url = sign_up(client, meeting).headers["Location"]
+    other = app.test_client()
+    sign_up(other, meeting, email="wacht@school.nl", name="Wachtende")
+    data = client.get(manage_url + "/gegevens.json")
+    assert data.headers["Cache-Control"] == "no-store"
+    exported = json.loads(data.get_data(as_text=True))
+    assert exported["email"] == "zoe@school.nl" and exported["status"] == "confirmed"
+    assert exported["consents"] == {"share_name_and_organisation_with_participants": False}
+    assert exported["mails"][0]["subject"].startswith("Aanmelding bevestigd")
+
+    assert "Ja, verwijder mijn gegevens" in client.get(manage_url + "/verwijderen").get_data(as_text=True)
+    response = client.post(manage_url + "/verwijderen", data={"csrf_token": csrf_token(client, manage_url)})
+    assert response.status_code == 303
+    assert "Uw gegevens zijn verwijderd" in client.get(response.headers["Location"]).get_data(as_text=True)
+    with app.app_context():
+        rows = {r.email or "(erased)": r for r in db.session.scalars(sa.select(Registration))}
+        erased = rows["(erased)"]
+        assert (erased.name, erased.organisation, erased.questions) == ("", "", "")
+        assert erased.status == RegistrationStatus.CANCELLED
+        assert rows["wacht@school.nl"].status == RegistrationStatus.CONFIRMED  # the seat went to the next person
+        recipients = db.session.scalars(sa.select(OutboxMessage.recipient)).all()
+        assert "zoe@school.nl" not in recipients  # the unsent mails about them are gone
+    page = client.get(manage_url).get_data(as_text=True)
+    assert "Zoë" not in page and "Verwijder mijn gegevens" not in page
+    assert client.get(manage_url + "/gegevens.json").status_code == 200

@@ -1,0 +1,106 @@
+"""The person's rights over their data (AVG/GDPR): see it all, take it along, erase it; and the retention job."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Session
+
+from ..meetings.models import Meeting
+from ..notifications.models import OutboxMessage, OutboxStatus
+from ..timeutil import utcnow
+from . import services
+from .models import Registration, RegistrationStatus
+
+
+def _strip(registration: Registration) -> None:
+    registration.name = ""
+    registration.email = ""
+    registration.email_normalized = f"anonymised-{registration.public_id}"
+    registration.organisation = ""
+    registration.region = ""
+    registration.questions = ""
+    registration.share_with_participants = False
+    registration.anonymised_at = utcnow()
+
+
+def _drop_mails(session: Session, registration_ids: list[int], pending_only: bool = False) -> None:
+    """Mails hold names and addresses too."""
+    statement = sa.delete(OutboxMessage).where(OutboxMessage.registration_id.in_(registration_ids))
+    if pending_only:
+        statement = statement.where(OutboxMessage.status.in_([OutboxStatus.PENDING, OutboxStatus.FAILED]))
+    session.execute(statement)
+
+
+def export(session: Session, registration: Registration) -> dict:
+    """Everything stored about this registration, as plain data (the 'download my data' file)."""
+    waiting_position = None
+    if registration.status == RegistrationStatus.WAITLISTED:
+        waiting_position = 1 + session.scalar(
+            sa.select(sa.func.count(Registration.id)).where(
+                Registration.meeting_id == registration.meeting_id,
+                Registration.status == RegistrationStatus.WAITLISTED,
+                Registration.waitlisted_at < registration.waitlisted_at,
+            )
+        )
+    mails = session.execute(
+        sa.select(OutboxMessage.subject, OutboxMessage.created_at, OutboxMessage.status)
+        .where(OutboxMessage.registration_id == registration.id)
+        .order_by(OutboxMessage.id)
+    ).all()
+    meeting = registration.meeting
+    return {
+        "meeting": {"title": meeting.title, "starts_at": meeting.starts_at.isoformat(), "city": meeting.city},
+        "name": registration.name,
+        "email": registration.email,
+        "organisation": registration.organisation,
+        "role": registration.role.value,
+        "region": registration.region,
+        "questions": registration.questions,
+        "language": registration.locale,
+        "status": registration.status.value,
+        "waiting_list_position": waiting_position,
+        "consents": {"share_name_and_organisation_with_participants": registration.share_with_participants},
+        "workshops": [{"round": c.round.title, "workshop": c.workshop.title} for c in registration.choices],
+        "registered_at": registration.created_at.isoformat(),
+        "changed_at": registration.updated_at.isoformat(),
+        "cancelled_at": registration.cancelled_at.isoformat() if registration.cancelled_at else None,
+        "checked_in_at": registration.checked_in_at.isoformat() if registration.checked_in_at else None,
+        "mails": [{"subject": s, "queued_at": at.isoformat(), "status": st.value} for s, at, st in mails],
+    }
+
+
+def erase(session: Session, registration: Registration) -> None:
+    """Cancel (freeing the seat for the next person) and remove the personal data and unsent mails."""
+    services.lock_meeting(session, registration.meeting_id)
+    session.refresh(registration)
+    if registration.status == RegistrationStatus.CONFIRMED:
+        services.release_places(session, registration)
+    registration.status = RegistrationStatus.CANCELLED
+    registration.cancelled_at = registration.cancelled_at or utcnow()
+    registration.waitlisted_at = None
+    _drop_mails(session, [registration.id], pending_only=True)
+    _strip(registration)
+    session.flush()
+    services.promote_waitlist(session, registration.meeting_id)
+    session.commit()
+
+
+def anonymise_past(session: Session, months: int) -> int:
+    """Strip personal data from registrations whose meeting ended more than `months` months ago.
+
+    Counts, statuses, roles and workshop choices stay for statistics; running it again changes nothing.
+    """
+    cutoff = utcnow() - timedelta(days=round(months * 30.44))
+    ended = sa.select(Meeting.id).where(Meeting.ends_at < cutoff)
+    registrations = session.scalars(
+        sa.select(Registration).where(Registration.meeting_id.in_(ended), Registration.anonymised_at.is_(None))
+    ).all()
+    for registration in registrations:
+        _strip(registration)
+    ids = [r.id for r in registrations]
+    if ids:
+        _drop_mails(session, ids)
+    session.commit()
+    return len(ids)
