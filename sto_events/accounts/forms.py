@@ -2,34 +2,17 @@
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import EmailField, PasswordField, RadioField, StringField
+from wtforms import PasswordField, RadioField, StringField
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import Email, EqualTo, InputRequired, Length
+from wtforms.validators import EqualTo, InputRequired, Length
 
+from ..formfields import email_field, strip
 from .models import Role
 from .services import MIN_PASSWORD_LENGTH
 
 
-def _strip(value):
-    return value.strip() if isinstance(value, str) else value
-
-
-def _email_field(description=None):
-    return EmailField(
-        _l("E-mailadres"),
-        filters=[_strip],
-        validators=[
-            InputRequired(message=_l("Vul uw e-mailadres in.")),
-            Length(max=254, message=_l("Gebruik hoogstens %(max)d tekens.")),
-            Email(message=_l("Vul een geldig e-mailadres in, zoals naam@school.nl."), check_deliverability=False,
-                  allow_smtputf8=False),
-        ],
-        description=description,
-    )
-
-
 class LoginForm(FlaskForm):
-    email = _email_field()
+    email = email_field()
     password = PasswordField(
         _l("Wachtwoord"),
         validators=[InputRequired(message=_l("Vul uw wachtwoord in.")), Length(max=1000)],
@@ -37,7 +20,7 @@ class LoginForm(FlaskForm):
 
 
 class ForgotPasswordForm(FlaskForm):
-    email = _email_field(_l("We sturen een link om een nieuw wachtwoord in te stellen, als er een account is."))
+    email = email_field(_l("We sturen een link om een nieuw wachtwoord in te stellen, als er een account is."))
 
 
 class SetPasswordForm(FlaskForm):
@@ -69,8 +52,8 @@ ROLE_CHOICES = [
 class InviteForm(FlaskForm):
     name = StringField(
         _l("Naam"),
-        filters=[_strip],
+        filters=[strip],
         validators=[InputRequired(message=_l("Vul een naam in.")), Length(max=200)],
     )
-    email = _email_field()
+    email = email_field()
     role = RadioField(_l("Rol"), choices=ROLE_CHOICES, validators=[InputRequired(message=_l("Kies een rol."))])

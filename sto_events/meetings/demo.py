@@ -8,22 +8,8 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
 from ..timeutil import from_local, utcnow
-from .models import Meeting, MeetingStatus, Theme, Workshop, WorkshopRound
-
-THEMES = [
-    ("beeldvorming", "De beeldvorming van techniekonderwijs", "The image of technical education"),
-    (
-        "anders-organiseren",
-        "Het anders organiseren van techniekonderwijs (o.a. over omgaan met docententekort)",
-        "Organising technical education differently (including dealing with teacher shortages)",
-    ),
-    ("dekkend-aanbod", "Duurzaam en dekkend techniekaanbod", "A lasting technical offer that covers the region"),
-    (
-        "andere-profielen",
-        "Het technologisch vormgeven van andere profielen",
-        "Bringing technology into other vmbo profiles",
-    ),
-]
+from .models import Meeting, MeetingStatus, Workshop, WorkshopRound
+from .services import themes
 
 SESSIONS = [
     (
@@ -60,21 +46,10 @@ def _at(day: date, hour: int, minute: int = 0) -> datetime:
     return from_local(datetime.combine(day, time(hour, minute)))
 
 
-def themes(session: Session) -> list[Theme]:
-    """The four themes, created once."""
-    existing = {t.slug: t for t in session.scalars(sa.select(Theme))}
-    for slug, name_nl, name_en in THEMES:
-        if slug not in existing:
-            existing[slug] = Theme(slug=slug, name_nl=name_nl, name_en=name_en)
-            session.add(existing[slug])
-    session.flush()
-    return [existing[slug] for slug, _, _ in THEMES]
-
-
 def seed(session: Session, today: date | None = None) -> list[Meeting]:
     """Three published example meetings a week apart, starting about six weeks from today."""
     today = today or utcnow().date()
-    all_themes = themes(session)
+    all_themes = themes(session)  # created by the migration that holds the reference data
     first = _first_thursday_after(today + timedelta(days=42))
     created = []
     for index, (slug, city, venue, round_count) in enumerate(CITIES):

@@ -8,15 +8,13 @@ from wtforms import DateField, IntegerField, SelectMultipleField, StringField, T
 from wtforms.validators import InputRequired, Length, NumberRange, Optional, ValidationError
 from wtforms.widgets import CheckboxInput, ListWidget
 
-
-def _strip(value):
-    return value.strip() if isinstance(value, str) else value
+from ..formfields import strip
 
 
 def _text(label, max_length=200, required=True, description=None):
     validators = [InputRequired(message=_l("Dit veld is verplicht."))] if required else [Optional()]
     validators.append(Length(max=max_length, message=_l("Gebruik hoogstens %(max)d tekens.")))
-    return StringField(label, filters=[_strip], validators=validators, description=description)
+    return StringField(label, filters=[strip], validators=validators, description=description)
 
 
 def _time(label):
@@ -72,7 +70,7 @@ class MeetingForm(FlaskForm):
     venue = _text(_l("Locatie"), description=_l("Naam van het gebouw of de zaal."))
     address = _text(_l("Adres (niet verplicht)"), 300, required=False)
     description = TextAreaField(
-        _l("Beschrijving (niet verplicht)"), filters=[_strip], validators=[Optional(), Length(max=5000)]
+        _l("Beschrijving (niet verplicht)"), filters=[strip], validators=[Optional(), Length(max=5000)]
     )
     date = DateField(_l("Datum"), validators=[InputRequired(message=_l("Vul een datum in.")), SensibleDate()])
     start_time = _time(_l("Begintijd"))
@@ -95,6 +93,6 @@ class WorkshopForm(FlaskForm):
     title = _text(_l("Titel"), 300)
     hosts = _text(_l("Verzorgd door (niet verplicht)"), 500, required=False)
     description = TextAreaField(
-        _l("Beschrijving (niet verplicht)"), filters=[_strip], validators=[Optional(), Length(max=5000)]
+        _l("Beschrijving (niet verplicht)"), filters=[strip], validators=[Optional(), Length(max=5000)]
     )
     capacity = _capacity(_l("Aantal plaatsen"))

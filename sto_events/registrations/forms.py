@@ -4,23 +4,13 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import BooleanField, EmailField, RadioField, StringField, TextAreaField
+from wtforms import BooleanField, RadioField, StringField, TextAreaField
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import Email, InputRequired, Length, Optional, ValidationError
+from wtforms.validators import InputRequired, Length, Optional
 
+from ..formfields import email_field, no_control_characters, strip
 from ..meetings.models import Meeting
 from .models import ParticipantRole
-
-
-def _strip(value):
-    return value.strip() if isinstance(value, str) else value
-
-
-def no_control_characters(form, field):
-    """Refuse NUL and other control characters (tabs and line breaks in free text are fine)."""
-    if isinstance(field.data, str) and any(ord(ch) < 32 and ch not in "\r\n\t" for ch in field.data):
-        raise ValidationError(_l("Deze tekst bevat tekens die niet zijn toegestaan."))
-
 
 ROLE_CHOICES = [
     SelectChoice(ParticipantRole.VMBO.value, _l("vmbo")),
@@ -44,7 +34,7 @@ class WorkshopsForm(FlaskForm):
 class SignUpForm(WorkshopsForm):
     name = StringField(
         _l("Naam"),
-        filters=[_strip],
+        filters=[strip],
         validators=[
             InputRequired(message=_l("Vul uw naam in.")),
             Length(max=200, message=_l("Gebruik hoogstens %(max)d tekens.")),
@@ -52,20 +42,12 @@ class SignUpForm(WorkshopsForm):
         ],
         description=_l("Voor uw naambadge en de presentielijst."),
     )
-    email = EmailField(
-        _l("E-mailadres"),
-        filters=[_strip],
-        validators=[
-            InputRequired(message=_l("Vul uw e-mailadres in.")),
-            Length(max=254, message=_l("Gebruik hoogstens %(max)d tekens.")),
-            Email(message=_l("Vul een geldig e-mailadres in, zoals naam@school.nl."), check_deliverability=False,
-                  allow_smtputf8=False),
-        ],
-        description=_l("Hierheen sturen we de bevestiging, de agenda-uitnodiging en de link om te wijzigen."),
+    email = email_field(
+        _l("Hierheen sturen we de bevestiging, de agenda-uitnodiging en de link om te wijzigen.")
     )
     organisation = StringField(
         _l("Organisatie"),
-        filters=[_strip],
+        filters=[strip],
         validators=[
             InputRequired(message=_l("Vul de naam van uw school of organisatie in.")),
             Length(max=200, message=_l("Gebruik hoogstens %(max)d tekens.")),
@@ -81,7 +63,7 @@ class SignUpForm(WorkshopsForm):
     )
     region = StringField(
         _l("Regio (niet verplicht)"),
-        filters=[_strip],
+        filters=[strip],
         validators=[
             Optional(),
             Length(max=200, message=_l("Gebruik hoogstens %(max)d tekens.")),
@@ -91,7 +73,7 @@ class SignUpForm(WorkshopsForm):
     )
     questions = TextAreaField(
         _l("Vragen voor het panel (niet verplicht)"),
-        filters=[_strip],
+        filters=[strip],
         validators=[
             Optional(),
             Length(max=2000, message=_l("Gebruik hoogstens %(max)d tekens.")),

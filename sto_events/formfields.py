@@ -1,0 +1,32 @@
+"""Field helpers shared by the forms of every domain."""
+
+from __future__ import annotations
+
+from flask_babel import lazy_gettext as _l
+from wtforms import EmailField
+from wtforms.validators import Email, InputRequired, Length, ValidationError
+
+
+def strip(value):
+    return value.strip() if isinstance(value, str) else value
+
+
+def no_control_characters(form, field):
+    """Refuse NUL and other control characters (tabs and line breaks in free text are fine)."""
+    if isinstance(field.data, str) and any(ord(ch) < 32 and ch not in "\r\n\t" for ch in field.data):
+        raise ValidationError(_l("Deze tekst bevat tekens die niet zijn toegestaan."))
+
+
+def email_field(description=None) -> EmailField:
+    """A required e-mail address that our SMTP path can deliver (ASCII, so no SMTPUTF8 needed)."""
+    return EmailField(
+        _l("E-mailadres"),
+        filters=[strip],
+        validators=[
+            InputRequired(message=_l("Vul uw e-mailadres in.")),
+            Length(max=254, message=_l("Gebruik hoogstens %(max)d tekens.")),
+            Email(message=_l("Vul een geldig e-mailadres in, zoals naam@school.nl."), check_deliverability=False,
+                  allow_smtputf8=False),
+        ],
+        description=description,
+    )
