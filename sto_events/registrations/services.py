@@ -7,6 +7,7 @@ the take cannot race; a savepoint undoes a partial take when one of the places i
 
 from __future__ import annotations
 
+import time
 from dataclasses import dataclass, field
 
 import sqlalchemy as sa
@@ -84,7 +85,20 @@ def _check_choices(meeting: Meeting, workshops: dict[int, int], every_round: boo
     return valid
 
 
+#: Test-only switch: take seats the naive way (read, then write) and skip the meeting lock, so the race tests can
+#: show they would catch an overbooking. Never set outside tests.
+UNSAFE_SEATS_FOR_TESTS = False
+
+
 def _take_one(session: Session, model, row_id: int) -> bool:
+    if UNSAFE_SEATS_FOR_TESTS:
+        taken, capacity = session.execute(sa.select(model.taken, model.capacity).where(model.id == row_id)).one()
+        if taken >= capacity:
+            return False
+        time.sleep(0.01)  # widen the window between the check and the write
+        session.execute(sa.update(model).where(model.id == row_id).values(taken=taken + 1)
+                        .execution_options(synchronize_session=False))
+        return True
     result = session.execute(
         sa.update(model)
         .where(model.id == row_id, model.taken < model.capacity)
@@ -125,6 +139,8 @@ def lock_meeting(session: Session, meeting_id: int) -> None:
     Without it a sign-up that finds the meeting full could commit its waiting-list row just after a
     cancellation looked for someone to promote, leaving a seat empty while the newcomer waits.
     """
+    if UNSAFE_SEATS_FOR_TESTS:
+        return
     session.execute(sa.select(Meeting.id).where(Meeting.id == meeting_id).with_for_update())
 
 
