@@ -1,8 +1,8 @@
 """Extra data for `make bench`, on top of `flask seed-demo`: a realistic number of meetings and registrations.
 
-Run with DATABASE_URL pointing at a freshly migrated database. Adds 42 upcoming and 10 past meetings with rounds,
+Run with DATABASE_URL pointing at a freshly migrated database. Adds 41 upcoming and 10 past meetings with rounds,
 workshops and a few thousand registrations (with workshop choices and their sent mails), plus the meetings the
-benchmark itself signs up for: one with room for everybody (the wrk sign-up POST) and four rush meetings of
+benchmark itself signs up for: one with room for everybody (the wrk sign-up POST) and five rush meetings of
 100 seats. Prints one JSON line describing what the benchmark needs (slugs, round and workshop ids, counts).
 """
 
@@ -30,7 +30,7 @@ CITIES = [
     "Helmond", "Heerlen", "Hilversum", "Oss", "Sittard", "Roosendaal", "Purmerend", "Alkmaar", "Assen",
     "Middelburg", "Lelystad", "Hoorn", "Goes", "Terneuzen", "Den Helder", "Gouda", "Hengelo",
 ]
-UPCOMING = 42
+UPCOMING = 41
 PAST = 10
 RUSH_SEATS = 100
 
@@ -135,7 +135,7 @@ def main() -> None:
         rushes = [
             _meeting(rng, f"bench-rush-{n}", f"Rushstad {n}", today + timedelta(days=410 + n), themes,
                      capacity=RUSH_SEATS, rounds=1, workshop_capacity=RUSH_SEATS)
-            for n in (1, 2, 3, 4)
+            for n in range(5)
         ]
         session.add_all([*meetings, signup, *rushes])
         session.flush()

@@ -30,7 +30,8 @@ class SetPasswordForm(FlaskForm):
             InputRequired(message=_l("Kies een wachtwoord.")),
             Length(min=MIN_PASSWORD_LENGTH, max=1000, message=_l("Gebruik minstens %(min)d tekens.")),
         ],
-        description=_l("Minstens 12 tekens. Een zin van een paar woorden is sterk en goed te onthouden."),
+        description=_l("Minstens %(min)d tekens. Een zin van een paar woorden is sterk en goed te onthouden.",
+                       min=MIN_PASSWORD_LENGTH),
     )
     confirm = PasswordField(
         _l("Herhaal het wachtwoord"),

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
+from flask_babel import ngettext
 from flask_login import current_user
 from wtforms.fields.choices import SelectChoice
 
@@ -12,6 +13,7 @@ from ..meetings.models import Meeting
 from ..notifications import messages
 from ..notifications.models import Mailing
 from ..registrations import attendees
+from ..registrations.forms import ROLE_CHOICES
 from ..registrations.models import Registration
 from ..registrations.services import RegistrationError
 from ..registrations.tokens import InvalidToken, read_check_in_token
@@ -63,7 +65,8 @@ def attendee_list(meeting_id: int):
 @bp.get("/aanmeldingen/<int:registration_id>")
 def registration(registration_id: int):
     """One registration: details, questions, and the organiser's actions."""
-    return render_template("admin/registration.html", registration=_registration_or_404(registration_id))
+    return render_template("admin/registration.html", registration=_registration_or_404(registration_id),
+                           role_labels={c.value: c.label for c in ROLE_CHOICES})
 
 
 def _back(registration: Registration):
@@ -197,7 +200,8 @@ def mail_attendees(meeting_id: int):
         if request.form.get("action") == "send" and recipients:
             mailing = attendees.send_mailing(db.session, meeting, form.audience.data, form.subject.data,
                                              form.body.data, _actor())
-            flash(_("Het bericht staat klaar voor %(count)s ontvangers.", count=mailing.recipient_count), "ok")
+            flash(ngettext("Het bericht staat klaar voor %(num)d ontvanger.",
+                           "Het bericht staat klaar voor %(num)d ontvangers.", mailing.recipient_count), "ok")
             return redirect(url_for(".mailing", mailing_id=mailing.id), code=303)
         example = recipients[0] if recipients else None
         text = messages.render_attendee_mailing(example, form.subject.data, form.body.data)[0] if example else ""

@@ -6,6 +6,7 @@ from datetime import datetime
 
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
+from flask_babel import ngettext
 from flask_login import current_user
 from wtforms.fields.choices import SelectChoice
 
@@ -137,7 +138,8 @@ def cancel_meeting(meeting_id: int):
 
         if CancelForm().validate_on_submit():
             count = planning.cancel_meeting(db.session, meeting, _actor())
-            flash(_("De bijeenkomst is geannuleerd; %(count)s deelnemers krijgen bericht.", count=count), "ok")
+            flash(ngettext("De bijeenkomst is geannuleerd; %(num)d deelnemer krijgt bericht.",
+                           "De bijeenkomst is geannuleerd; %(num)d deelnemers krijgen bericht.", count), "ok")
             return redirect(url_for(".meeting", meeting_id=meeting.id), code=303)
     return render_template("admin/meeting_cancel.html", meeting=meeting)
 
