@@ -12,6 +12,7 @@ from ..accounts.forms import InviteForm
 from ..accounts.models import Role
 from ..extensions import db
 from ..meetings import services as meeting_services
+from ..notifications import outbox
 
 bp = Blueprint("admin", __name__, url_prefix="/beheer")
 bp.before_request(require_role(Role.ORGANISER))
@@ -27,7 +28,8 @@ def _no_store(response):
 @bp.get("/")
 def index():
     """The organiser's start page: all meetings with their fill rate."""
-    return render_template("admin/index.html", meetings=meeting_services.all_meetings(db.session))
+    return render_template("admin/index.html", meetings=meeting_services.all_meetings(db.session),
+                           failed_mails=outbox.failed(db.session))
 
 
 @bp.route("/gebruikers", methods=["GET", "POST"])

@@ -197,3 +197,15 @@ def run_forever(session: Session, interval: float = 2.0) -> None:
             session.rollback()
             log.exception("outbox: unexpected error, retrying")
         time.sleep(interval)
+
+
+def failed(session: Session, limit: int = 50) -> list[OutboxMessage]:
+    """Mails that could not be delivered for good, newest first: organisers see them in the back office."""
+    return list(
+        session.scalars(
+            sa.select(OutboxMessage)
+            .where(OutboxMessage.status == OutboxStatus.FAILED)
+            .order_by(OutboxMessage.id.desc())
+            .limit(limit)
+        )
+    )

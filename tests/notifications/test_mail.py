@@ -175,3 +175,19 @@ def test_a_message_that_cannot_be_sent_does_not_block_the_others(mail_app, smtp)
     with mail_app.app_context():
         statuses = dict(db.session.execute(sa.select(OutboxMessage.recipient, OutboxMessage.status)).all())
     assert statuses == {"zoë@school.nl": OutboxStatus.FAILED, "jan@school.nl": OutboxStatus.SENT}
+
+
+
+def test_organisers_see_mails_that_failed_for_good(app, client, login_as):
+    from sto_events.accounts.models import Role
+    from sto_events.notifications import outbox
+
+    with app.app_context():
+        message = outbox.queue(db.session, kind="test", recipient="weg@school.nl", subject="Onbezorgbaar",
+                               body_text="t", body_html="t")
+        message.status, message.last_error = OutboxStatus.FAILED, "SMTPRecipientsRefused: 550 no such user"
+        db.session.commit()
+    login_as(Role.ORGANISER)
+    page = client.get("/beheer/").get_data(as_text=True)
+    assert "E-mails die niet bezorgd konden worden" in page
+    assert "weg@school.nl" in page and "550 no such user" in page
