@@ -3,12 +3,13 @@
 For SQLite and for PostgreSQL: a fresh database (migrated, demo data plus bench/seed.py), the app and the baseline
 (bench/baseline.py) each under gunicorn with the same settings, loaded one at a time with wrk: the baseline, the home
 page, the meeting list, a meeting detail, the baseline again, and the sign-up POST. On PostgreSQL also the rush:
-1 000 clients fetch the sign-up form and then all post at once for a meeting with 100 seats, first with mail to
-.eml files and no sender, then with an SMTP server that takes 5 s per message and the outbox sender running.
+1 000 clients fetch the sign-up form and then all post at once for a meeting with 100 seats: a warm-up rush, then two
+with mail to .eml files and no sender and two with an SMTP server that takes 5 s per message and the outbox sender
+running (in ABBA order).
 
 Prints a table, writes bench/results/latest.json, and leaves nothing behind but that file (the temporary
 directory, processes and the PostgreSQL database are removed, also on error or Ctrl-C).
-`bench/run.py --markdown` prints the figures of latest.json as the Markdown quoted in the README.
+`bench/run.py --table` prints the table of latest.json again, `--markdown` the Markdown quoted in the README.
 
 Environment: BENCH_POSTGRES_URL (server to create the database on, default
 postgresql://postgres@127.0.0.1:5432/postgres), BENCH_DURATION (seconds per wrk run, default 10),
@@ -729,6 +730,9 @@ def write_results(results: dict) -> None:
 def main() -> int:
     if "--markdown" in sys.argv:
         print(markdown(json.loads(RESULTS.read_text())))
+        return 0
+    if "--table" in sys.argv:
+        print_report(json.loads(RESULTS.read_text()))
         return 0
     if not shutil.which("wrk"):
         raise BenchError("wrk not found: `apt-get install -y wrk` (make bench does it when run as root)")

@@ -18,6 +18,7 @@ import sqlalchemy as sa
 from sto_events import create_app
 from sto_events.extensions import db
 from sto_events.meetings import demo
+from sto_events.meetings import services as meeting_services
 from sto_events.meetings.models import Meeting, MeetingStatus, Workshop, WorkshopRound
 from sto_events.notifications.models import OutboxMessage, OutboxStatus
 from sto_events.registrations.models import ParticipantRole, Registration, RegistrationStatus, WorkshopChoice
@@ -117,7 +118,9 @@ def main() -> None:
     app = create_app()
     with app.app_context():
         session = db.session
-        themes = demo.themes(session)
+        themes = meeting_services.themes(session)  # the reference data the migrations hold
+        if not themes:
+            raise SystemExit("no themes in the database: were the migrations run?")
         now = utcnow()
         today = now.replace(hour=11, minute=0, second=0, microsecond=0)
         meetings = []

@@ -25,7 +25,7 @@ def safe_next(target: str | None, fallback: str) -> str:
 @bp.get("/")
 def home():
     """The home page: what STO Events is, and the next meetings."""
-    meetings = meeting_services.upcoming(db.session)[:3]
+    meetings = meeting_services.upcoming(db.session, limit=3)
     return render_template("site/home.html", meetings=meetings)
 
 

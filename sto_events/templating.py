@@ -3,14 +3,28 @@
 from __future__ import annotations
 
 from datetime import datetime
+from functools import lru_cache
 
+from babel.dates import format_datetime as babel_format_datetime
 from flask import request
-from flask_babel import format_datetime, get_locale
+from flask_babel import get_locale
+
+from .timeutil import local
 
 CSP = (
     "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
     "object-src 'none'; base-uri 'self'; form-action 'self'; frame-ancestors 'none'"
 )
+
+
+@lru_cache(maxsize=4096)
+def _format(value: datetime, pattern: str, locale: str) -> str:
+    """Dates repeat on every list and card: format each (moment, pattern, language) once."""
+    return babel_format_datetime(local(value), pattern, locale=locale)
+
+
+def format_datetime(value: datetime, pattern: str) -> str:
+    return _format(value, pattern, str(get_locale() or "nl"))
 
 
 def date_long(value: datetime) -> str:
@@ -28,7 +42,9 @@ def time_short(value: datetime) -> str:
 
 def when(item) -> str:
     """A date with its time span: 14 februari 2027, 13:00–17:00."""
-    return f"{date_long(item.starts_at)}, {time_short(item.starts_at)}–{time_short(item.ends_at)}"
+    locale = str(get_locale() or "nl")
+    start, end = item.starts_at, item.ends_at
+    return f"{_format(start, 'd MMMM y', locale)}, {_format(start, 'HH:mm', locale)}–{_format(end, 'HH:mm', locale)}"
 
 
 def register(app) -> None:

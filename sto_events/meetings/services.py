@@ -9,13 +9,14 @@ from ..timeutil import utcnow
 from .models import Meeting, MeetingStatus, Theme, WorkshopRound
 
 
-def upcoming(session: Session) -> list[Meeting]:
+def upcoming(session: Session, limit: int | None = None) -> list[Meeting]:
     """Published meetings that have not ended, soonest first, with their themes."""
     return list(
         session.scalars(
             sa.select(Meeting)
             .where(Meeting.status == MeetingStatus.PUBLISHED, Meeting.ends_at > utcnow())
             .order_by(Meeting.starts_at)
+            .limit(limit)
             .options(selectinload(Meeting.themes))
         )
     )
