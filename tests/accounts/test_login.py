@@ -190,3 +190,25 @@ def test_session_cookie_flags(app_factory):
     app = app_factory(ENV_NAME="production", SESSION_COOKIE_SECURE=True)
     header = app.test_client().get("/inloggen").headers["Set-Cookie"]  # the CSRF token starts a session
     assert "HttpOnly" in header and "SameSite=Lax" in header and "Secure" in header
+
+
+def test_an_expired_invitation_is_refused_and_a_new_one_can_be_sent(app, client, login_as):
+    from datetime import timedelta
+
+    from sto_events.accounts.models import TokenPurpose
+    from sto_events.accounts.services import _issue_token, create_user
+    from sto_events.timeutil import utcnow
+
+    with app.app_context():
+        user = create_user(db.session, "laat@regio.nl", "Laat", Role.SCHOOL_CONTACT)
+        secret = _issue_token(db.session, user, TokenPurpose.INVITATION)
+        db.session.commit()
+        db.session.execute(sa.update(AccountToken).values(expires_at=utcnow() - timedelta(minutes=1)))
+        db.session.commit()
+    response = client.get(f"/uitnodiging/{secret}")
+    assert response.status_code == 410 and "verlopen" in response.get_data(as_text=True)
+    login_as(Role.ORGANISER)
+    data = {"csrf_token": page_csrf(client, "/beheer/gebruikers"), "name": "Laat", "email": "laat@regio.nl",
+            "role": "school_contact"}
+    again = client.post("/beheer/gebruikers", data=data)
+    assert again.status_code == 303  # never accepted: a fresh invitation goes out
