@@ -69,7 +69,7 @@ def create_app(config: dict | None = None) -> Flask:
     csrf.init_app(app)
     babel.init_app(app, locale_selector=_select_locale, default_translation_directories=str(ROOT / "translations"))
     with app.app_context():
-        _configure_engine(db.engine)
+        _configure_engine(db.engine, app.config["DB_LOCK_TIMEOUT_SECONDS"])
 
     from .accounts.routes import bp as accounts_bp
     from .admin.routes import bp as admin_bp
@@ -118,8 +118,19 @@ def _unicode_lower(value):
     return value.lower() if isinstance(value, str) else value
 
 
-def _configure_engine(engine) -> None:
-    """SQLite: WAL, a busy timeout, and BEGIN IMMEDIATE so that no two writers read the same seat count."""
+def _configure_engine(engine, lock_timeout: int) -> None:
+    """Give up waiting for a lock after `lock_timeout` seconds (the visitor gets a 'try again' page).
+
+    SQLite also gets WAL and BEGIN IMMEDIATE for writers, so that no two of them read the same seat count.
+    """
+    if engine.dialect.name == "postgresql":
+
+        @event.listens_for(engine, "connect")
+        def _on_pg_connect(dbapi_connection, _record):
+            with dbapi_connection.cursor() as cursor:
+                cursor.execute(f"SET lock_timeout = {int(lock_timeout * 1000)}")
+            dbapi_connection.commit()
+
     if engine.dialect.name != "sqlite":
         return
 
@@ -130,7 +141,7 @@ def _configure_engine(engine) -> None:
         dbapi_connection.create_function("lower", 1, _unicode_lower, deterministic=True)
         cursor = dbapi_connection.cursor()
         cursor.execute("PRAGMA journal_mode=WAL")
-        cursor.execute("PRAGMA busy_timeout=30000")
+        cursor.execute(f"PRAGMA busy_timeout={int(lock_timeout * 1000)}")
         cursor.execute("PRAGMA foreign_keys=ON")
         cursor.close()
 

@@ -20,6 +20,8 @@ class Config:
         sqlite_path = Path(instance_path) / "sto_events.sqlite"
         self.SQLALCHEMY_DATABASE_URI = _normalise_db_url(env("DATABASE_URL", f"sqlite:///{sqlite_path}"))
         self.SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True}
+        #: Seconds a request waits for a database lock before it answers "busy, try again" (503).
+        self.DB_LOCK_TIMEOUT_SECONDS = _int("DB_LOCK_TIMEOUT_SECONDS", 10)
         # Absolute links in mail and calendar files are built from this, never from the request.
         self.BASE_URL = env("BASE_URL", "http://127.0.0.1:5000").rstrip("/")
         self.MAIL_SERVER = env("MAIL_SERVER", "")

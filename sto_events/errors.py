@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import uuid
 
 from flask import render_template
 from flask_babel import lazy_gettext as _l
@@ -46,9 +47,11 @@ MESSAGES = {
 }
 
 
-def render_error(code: int, message: str | None = None):
+def render_error(code: int, message: str | None = None, reference: str | None = None):
     title, default = MESSAGES.get(code, MESSAGES[500])
-    return render_template("errors/error.html", code=code, title=title, message=message or default), code
+    page = render_template("errors/error.html", code=code, title=title, message=message or default,
+                           reference=reference)
+    return page, code
 
 
 def register(app) -> None:
@@ -67,8 +70,10 @@ def register(app) -> None:
     @app.errorhandler(OperationalError)
     def database_unavailable(exc):
         db.session.rollback()
-        log.error("database unavailable: %s", exc.__class__.__name__)
-        return render_error(503)
+        reference = uuid.uuid4().hex[:8]
+        # The reference ties what the visitor reports to this line in the log; no details reach the page.
+        log.error("database unavailable or busy (reference %s): %s", reference, exc.__class__.__name__)
+        return render_error(503, reference=reference)
 
     @app.errorhandler(DataError)
     def data_error(exc):

@@ -315,3 +315,11 @@ def login_as(client, make_user):
         return email
 
     return login
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def race_app(request, app_factory):
+    """The same drill on both databases; under a rush requests queue for locks, so they may wait long here."""
+    if request.param == "postgresql":
+        return request.getfixturevalue("pg_app_factory")(DB_LOCK_TIMEOUT_SECONDS=120)
+    return app_factory(DB_LOCK_TIMEOUT_SECONDS=120)

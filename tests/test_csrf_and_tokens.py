@@ -82,3 +82,18 @@ def test_no_email_address_in_logs_or_query_strings(app, client, add_meeting):
     assert any("mail saved" in r for r in records)  # the log was captured at all
     assert not [r for r in records if "geheim.adres" in r]
     assert not re.search(r"[?&][^ ]*@", response.headers["Location"])
+
+
+def test_extra_form_fields_are_ignored(app, client, add_meeting):
+    from tests.registrations.test_routes import sign_up
+
+    full = add_meeting(capacity=1)
+    other = add_meeting()
+    sign_up(app.test_client(), full, email="first@school.nl")
+    sign_up(client, full, status="confirmed", sequence="99", public_id="mine", meeting_id=str(other.id),
+            role_override="organiser", checked_in_at="2026-01-01")
+    with app.app_context():
+        mine = db.session.scalar(sa.select(Registration).where(Registration.email == "zoe@school.nl"))
+        assert mine.status == RegistrationStatus.WAITLISTED  # the meeting was full, whatever the form said
+        assert (mine.meeting_id, mine.sequence, mine.checked_in_at) == (full.id, 0, None)
+        assert mine.public_id != "mine"

@@ -71,6 +71,13 @@ def export(session: Session, registration: Registration) -> dict:
     }
 
 
+def set_sharing(session: Session, registration: Registration, share: bool) -> None:
+    """Give or withdraw consent to show name and organisation to other participants; takes effect at once."""
+    if registration.anonymised_at is None:
+        registration.share_with_participants = share
+    session.commit()
+
+
 def erase(session: Session, registration: Registration) -> None:
     """Cancel (freeing the seat for the next person) and remove the personal data and unsent mails."""
     services.lock_meeting(session, registration.meeting_id)

@@ -247,6 +247,21 @@ def export_data(token: str):
     }
 
 
+@bp.post("/aanmelding/<token:token>/toestemming")
+def consent(token: str):
+    """Give or withdraw consent to show name and organisation to other participants."""
+    registration, error = _registration_from_token(token)
+    if error:
+        return error
+    if not CancelForm().validate_on_submit():
+        return render_error(400)
+    share = request.form.get("share_with_participants") == "y"
+    privacy.set_sharing(db.session, registration, share)
+    flash(_("Uw keuze is opgeslagen: andere deelnemers zien uw naam en organisatie.") if share
+          else _("Uw keuze is opgeslagen: andere deelnemers zien uw naam en organisatie niet."), "ok")
+    return redirect(url_for(".manage", token=token), code=303)
+
+
 @bp.route("/aanmelding/<token:token>/verwijderen", methods=["GET", "POST"])
 def erase(token: str):
     """Ask for confirmation, then cancel and erase the personal data (AVG: right to erasure)."""

@@ -3,7 +3,6 @@
 import threading
 from collections import Counter
 
-import pytest
 import sqlalchemy as sa
 
 from sto_events.extensions import db
@@ -14,13 +13,6 @@ from sto_events.registrations.models import Registration, RegistrationStatus, Wo
 from .helpers import signup_data
 
 THREADS = 200
-
-
-@pytest.fixture(params=["sqlite", "postgresql"])
-def race_app(request, app_factory):
-    if request.param == "postgresql":
-        return request.getfixturevalue("pg_app")
-    return app_factory()
 
 
 def run_at_once(app, count, work):

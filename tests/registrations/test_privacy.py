@@ -78,3 +78,24 @@ def test_download_and_erase_through_the_manage_link(app, client, add_meeting):
     page = client.get(manage_url).get_data(as_text=True)
     assert "Zoë" not in page and "Verwijder mijn gegevens" not in page
     assert client.get(manage_url + "/gegevens.json").status_code == 200
+
+
+def test_consent_is_off_by_default_and_can_be_given_and_withdrawn(app, client, add_meeting):
+    from tests.registrations.test_routes import csrf_token, sign_up
+
+    meeting = add_meeting()
+    manage_url = sign_up(client, meeting).headers["Location"]
+
+    def sharing():
+        with app.app_context():
+            return db.session.scalar(sa.select(Registration.share_with_participants))
+
+    assert sharing() is False
+    client.post(manage_url + "/toestemming", data={"csrf_token": csrf_token(client, manage_url),
+                                                    "share_with_participants": "y"})
+    assert sharing() is True
+    response = client.post(manage_url + "/toestemming", data={"csrf_token": csrf_token(client, manage_url)})
+    assert response.status_code == 303 and sharing() is False
+    assert "zien uw naam en organisatie niet" in client.get(manage_url).get_data(as_text=True)
+    assert client.post(manage_url + "/toestemming", data={"share_with_participants": "y"}).status_code == 400
+    assert sharing() is False

@@ -2,7 +2,6 @@
 
 from collections import Counter
 
-import pytest
 import sqlalchemy as sa
 
 from sto_events.extensions import db
@@ -14,13 +13,6 @@ from sto_events.registrations.models import Registration, RegistrationStatus
 from .helpers import signup_data
 from .test_concurrency import run_at_once
 from .test_races import assert_consistent
-
-
-@pytest.fixture(params=["sqlite", "postgresql"])
-def race_app(request, app_factory):
-    if request.param == "postgresql":
-        return request.getfixturevalue("pg_app")
-    return app_factory()
 
 
 def rush(app, meeting_id, count, picks=lambda i: [0], prefix="p"):
