@@ -1,7 +1,5 @@
 """Hypothesis throws arbitrary text at the forms: never a 5xx, and what comes back is always escaped."""
 
-import html
-
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -15,13 +13,10 @@ PREPARED = {}
 SETTINGS = settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 
 
-def assert_safe(response, *values):
+def assert_safe(response):
+    """No server error, and the <script> appended to the echoed fields never comes back unescaped."""
     assert response.status_code < 500, response.status_code
-    page = response.get_data(as_text=True)
-    assert MARKER not in page
-    for value in values:
-        if "<" in value and value.strip():
-            assert value not in page or html.escape(value) == value
+    assert MARKER not in response.get_data(as_text=True)
 
 
 @SETTINGS
@@ -31,12 +26,13 @@ def test_sign_up_form(app, client, add_meeting, name, email, organisation, role,
         PREPARED[("meeting", id(app))] = add_meeting()
     meeting = PREPARED[("meeting", id(app))]
     url = f"/bijeenkomsten/{meeting.slug}/aanmelden"
-    data = {"name": name + MARKER, "email": email, "organisation": organisation, "role": role, "region": region,
+    data = {"name": name + MARKER, "email": email, "organisation": organisation + MARKER, "role": role,
+            "region": region + MARKER,
             "questions": questions + MARKER, meeting.rounds[0].field: round_value, "csrf_token": page_csrf(client, url)}
-    assert_safe(client.post(url, data=data), name, organisation, region)
+    assert_safe(client.post(url, data=data))
     fragment = client.post(f"{url}/controle/name", data={"name": name + MARKER},
                            headers={"HX-Request": "true", "X-CSRFToken": data["csrf_token"]})
-    assert_safe(fragment, name)
+    assert_safe(fragment)
 
 
 @SETTINGS
@@ -49,7 +45,44 @@ def test_back_office_forms(app, client, login_as, add_meeting, title, capacity, 
     token = page_csrf(client, "/beheer/")
     data = {"title": title + MARKER, "capacity": capacity, "date": date, "start_time": start, "end_time": start,
             "venue": title, "city": title, "csrf_token": token}
-    assert_safe(client.post("/beheer/bijeenkomsten/nieuw", data=data), title)
-    assert_safe(client.get(f"/beheer/bijeenkomsten/{meeting.id}/deelnemers", query_string={"q": q + MARKER}), q)
-    assert_safe(client.get(f"/beheer/bijeenkomsten/{meeting.id}/inchecken", query_string={"q": q},
-                           headers={"HX-Request": "true", "HX-Target": "check-in-list"}), q)
+    assert_safe(client.post("/beheer/bijeenkomsten/nieuw", data=data))
+    assert_safe(client.get(f"/beheer/bijeenkomsten/{meeting.id}/deelnemers", query_string={"q": q + MARKER}))
+    assert_safe(client.get(f"/beheer/bijeenkomsten/{meeting.id}/inchecken", query_string={"q": q + MARKER},
+                           headers={"HX-Request": "true", "HX-Target": "check-in-list"}))
+
+
+KEYS = ["name", "email", "organisation", "role", "region", "questions", "title", "city", "venue", "address",
+        "description", "date", "start_time", "end_time", "capacity", "themes", "hosts", "audience", "subject",
+        "body", "action", "round", "workshop", "aanwezig", "password", "confirm", "lang", "next", "q",
+        "share_with_participants", "round-title", "round-start_time", "round-end_time"]
+
+
+@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(values=st.fixed_dictionaries({key: TEXT for key in KEYS}))
+def test_every_post_route_survives_arbitrary_fields(app, client, login_as, make_meeting, values):
+    """Every POST route in the url_map, with a valid CSRF token and arbitrary text in every usual field."""
+    from sto_events.extensions import db
+    from sto_events.registrations import services
+    from sto_events.registrations.tokens import manage_token
+    from tests.registrations.helpers import signup_data
+
+    if ("routes", id(app)) not in PREPARED:
+        with app.app_context():
+            meeting = make_meeting(db.session)
+            registration, _ = services.sign_up(db.session, meeting, signup_data(meeting, "fuzz@school.nl"))
+            arguments = {"slug": meeting.slug, "token": manage_token(registration), "secret": "x" * 43,
+                         "field": "name", "meeting_id": meeting.id, "round_id": meeting.rounds[0].id,
+                         "workshop_id": meeting.rounds[0].workshops[0].id, "registration_id": registration.id,
+                         "mailing_id": 1}
+        with app.test_request_context():
+            urls = [app.url_for(rule.endpoint, **{a: arguments[a] for a in rule.arguments})
+                    for rule in app.url_map.iter_rules()
+                    if "POST" in rule.methods and rule.endpoint not in ("accounts.logout",)]
+        login_as(Role.ORGANISER)
+        PREPARED[("routes", id(app))] = urls
+    token = page_csrf(client, "/beheer/")
+    for url in PREPARED[("routes", id(app))]:
+        echoed = {key: values[key] + MARKER for key in ("name", "title", "subject", "organisation", "venue")}
+        response = client.post(url, data={**values, **echoed, "csrf_token": token}, headers={"X-CSRFToken": token})
+        assert response.status_code < 500, (url, response.status_code)
+        assert MARKER not in response.get_data(as_text=True)
