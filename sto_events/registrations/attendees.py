@@ -82,15 +82,10 @@ def admit(session: Session, registration: Registration, actor) -> None:
             workshop.capacity += 1
             raised.append(f"{workshop.title} capacity → {workshop.capacity}")
     session.flush()
-    session.execute(
-        sa.update(Meeting).where(Meeting.id == meeting.id).values(taken=Meeting.taken + 1)
-        .execution_options(synchronize_session=False)
-    )
-    for choice in registration.choices:
-        session.execute(
-            sa.update(Workshop).where(Workshop.id == choice.workshop_id).values(taken=Workshop.taken + 1)
-            .execution_options(synchronize_session=False)
-        )
+    # The same conditional take as every sign-up; with the places just added (and the meeting locked) it fits.
+    if not services.take_places(session, meeting.id, [c.workshop_id for c in registration.choices]):
+        session.rollback()
+        raise services.RegistrationError("workshop_full")
     registration.status = RegistrationStatus.CONFIRMED
     registration.waitlisted_at = None
     registration.sequence += 1

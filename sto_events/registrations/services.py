@@ -117,7 +117,7 @@ def _release_one(session: Session, model, row_id: int) -> None:
     )
 
 
-def _take_places(session: Session, meeting_id: int, workshop_ids: list[int]) -> bool:
+def take_places(session: Session, meeting_id: int, workshop_ids: list[int]) -> bool:
     """Take a seat and every workshop place, or nothing at all."""
     savepoint = session.begin_nested()
     if _take_one(session, Meeting, meeting_id) and all(_take_one(session, Workshop, w) for w in workshop_ids):
@@ -207,7 +207,7 @@ def sign_up(session: Session, meeting: Meeting, data: SignUp) -> tuple[Registrat
             raise
         session.commit()
         return existing, False
-    if _take_places(session, meeting.id, list(workshops.values())):
+    if take_places(session, meeting.id, list(workshops.values())):
         registration.status = RegistrationStatus.CONFIRMED
         registration.waitlisted_at = None
         session.flush()
@@ -246,7 +246,7 @@ def promote_waitlist(session: Session, meeting_id: int) -> list[Registration]:
             status=RegistrationStatus.CONFIRMED,
             waitlisted_at=None,
             sequence=Registration.sequence + 1,
-        ) and _take_places(session, meeting_id, workshop_ids):
+        ) and take_places(session, meeting_id, workshop_ids):
             savepoint.commit()
             promoted.append(candidate)
             messages.registration_promoted(session, candidate)
