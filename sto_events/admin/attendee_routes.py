@@ -5,7 +5,6 @@ from __future__ import annotations
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import ngettext
-from flask_login import current_user
 from wtforms.fields.choices import SelectChoice
 
 from ..extensions import db, htmx
@@ -19,19 +18,7 @@ from ..registrations.services import RegistrationError
 from ..registrations.tokens import InvalidToken, read_check_in_token
 from ..site import safe_next
 from .forms import MailingForm
-from .routes import bp
-
-
-def _actor():
-    return current_user._get_current_object()
-
-
-def _meeting_or_404(meeting_id: int) -> Meeting:
-    return db.session.get(Meeting, meeting_id) or abort(404)
-
-
-def _registration_or_404(registration_id: int) -> Registration:
-    return db.session.get(Registration, registration_id) or abort(404)
+from .routes import actor, bp
 
 
 def _filters(meeting: Meeting):
@@ -52,7 +39,7 @@ def _filters(meeting: Meeting):
 @bp.get("/bijeenkomsten/<int:meeting_id>/deelnemers")
 def attendee_list(meeting_id: int):
     """Everyone who signed up, searchable and filterable live (htmx swaps only the table)."""
-    meeting = _meeting_or_404(meeting_id)
+    meeting = db.get_or_404(Meeting, meeting_id)
     query, status, workshop_id = _filters(meeting)
     found = attendees.search(db.session, meeting.id, query, status, workshop_id)
     context = {"meeting": meeting, "registrations": found, "query": query, "status": status,
@@ -65,7 +52,7 @@ def attendee_list(meeting_id: int):
 @bp.get("/aanmeldingen/<int:registration_id>")
 def registration(registration_id: int):
     """One registration: details, questions, and the organiser's actions."""
-    return render_template("admin/registration.html", registration=_registration_or_404(registration_id),
+    return render_template("admin/registration.html", registration=db.get_or_404(Registration, registration_id),
                            role_labels={c.value: c.label for c in ROLE_CHOICES})
 
 
@@ -88,12 +75,12 @@ def _error_text(error: RegistrationError) -> str:
 @bp.post("/aanmeldingen/<int:registration_id>/verplaatsen")
 def move_registration(registration_id: int):
     """Move someone to another workshop in a round (the usual capacity rules apply)."""
-    registration = _registration_or_404(registration_id)
+    registration = db.get_or_404(Registration, registration_id)
     round_id, workshop_id = request.form.get("round", ""), request.form.get("workshop", "")
     if not (round_id.isdigit() and workshop_id.isdigit()):
         abort(400)
     try:
-        moved = attendees.move(db.session, registration, int(round_id), int(workshop_id), _actor())
+        moved = attendees.move(db.session, registration, int(round_id), int(workshop_id), actor())
     except RegistrationError as error:
         flash(_error_text(error), "error")
     else:
@@ -105,9 +92,9 @@ def move_registration(registration_id: int):
 @bp.route("/aanmeldingen/<int:registration_id>/annuleren", methods=["GET", "POST"])
 def cancel_registration(registration_id: int):
     """Cancel on someone's behalf, after a confirmation step."""
-    registration = _registration_or_404(registration_id)
+    registration = db.get_or_404(Registration, registration_id)
     if request.method == "POST":
-        if attendees.cancel(db.session, registration, _actor()):
+        if attendees.cancel(db.session, registration, actor()):
             flash(_("De aanmelding is geannuleerd; de deelnemer krijgt bericht."), "ok")
         else:
             flash(_("Deze aanmelding was al geannuleerd."), "info")
@@ -118,9 +105,9 @@ def cancel_registration(registration_id: int):
 @bp.post("/aanmeldingen/<int:registration_id>/toelaten")
 def admit_registration(registration_id: int):
     """Let a wait-listed person in, adding a place if the meeting or workshop is full."""
-    registration = _registration_or_404(registration_id)
+    registration = db.get_or_404(Registration, registration_id)
     try:
-        attendees.admit(db.session, registration, _actor())
+        attendees.admit(db.session, registration, actor())
     except RegistrationError as error:
         flash(_error_text(error), "error")
     else:
@@ -131,11 +118,11 @@ def admit_registration(registration_id: int):
 @bp.post("/aanmeldingen/<int:registration_id>/inchecken")
 def check_in(registration_id: int):
     """Mark present (or undo); with htmx only the person's row comes back."""
-    registration = _registration_or_404(registration_id)
+    registration = db.get_or_404(Registration, registration_id)
     present = request.form.get("aanwezig", "1") == "1"
     error = None
     try:
-        attendees.set_checked_in(db.session, registration, present, _actor())
+        attendees.set_checked_in(db.session, registration, present, actor())
     except RegistrationError as exc:
         error = _error_text(exc)
     if htmx:
@@ -151,7 +138,7 @@ def check_in(registration_id: int):
 @bp.get("/bijeenkomsten/<int:meeting_id>/inchecken")
 def check_in_desk(meeting_id: int):
     """The check-in desk: search by name and check in with one click."""
-    meeting = _meeting_or_404(meeting_id)
+    meeting = db.get_or_404(Meeting, meeting_id)
     query = request.args.get("q", "").strip()[:200]
     found = attendees.search(db.session, meeting.id, query, "confirmed")
     context = {"meeting": meeting, "registrations": found, "query": query,
@@ -190,7 +177,7 @@ def _audience_choices(meeting: Meeting) -> list[SelectChoice]:
 @bp.route("/bijeenkomsten/<int:meeting_id>/mail", methods=["GET", "POST"])
 def mail_attendees(meeting_id: int):
     """Write to attendees: preview first (what one recipient gets, and how many), then send via the outbox."""
-    meeting = _meeting_or_404(meeting_id)
+    meeting = db.get_or_404(Meeting, meeting_id)
     form = MailingForm()
     form.audience.choices = _audience_choices(meeting)
     preview = None
@@ -199,7 +186,7 @@ def mail_attendees(meeting_id: int):
         recipients = attendees.audience_registrations(db.session, meeting.id, form.audience.data)
         if request.form.get("action") == "send" and recipients:
             mailing = attendees.send_mailing(db.session, meeting, form.audience.data, form.subject.data,
-                                             form.body.data, _actor())
+                                             form.body.data, actor())
             flash(ngettext("Het bericht staat klaar voor %(num)d ontvanger.",
                            "Het bericht staat klaar voor %(num)d ontvangers.", mailing.recipient_count), "ok")
             return redirect(url_for(".mailing", mailing_id=mailing.id), code=303)
@@ -215,7 +202,7 @@ def mail_attendees(meeting_id: int):
 @bp.get("/berichten/<int:mailing_id>")
 def mailing(mailing_id: int):
     """The log of one message: who it went to and whether it was delivered."""
-    mailing = db.session.get(Mailing, mailing_id) or abort(404)
+    mailing = db.get_or_404(Mailing, mailing_id)
     return render_template("admin/mailing.html", mailing=mailing, meeting=db.session.get(Meeting, mailing.meeting_id))
 
 

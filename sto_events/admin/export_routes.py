@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import io
 
-from flask import abort, render_template, request, send_file
+from flask import render_template, request, send_file
 from flask_babel import gettext as _
 
 from ..errors import render_error
@@ -15,9 +15,6 @@ from .routes import bp
 
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
-
-def _meeting_or_404(meeting_id: int) -> Meeting:
-    return db.session.get(Meeting, meeting_id) or abort(404)
 
 
 def _filter_message(error: exports.ExportError) -> str:
@@ -36,7 +33,7 @@ def _download(data: bytes, mimetype: str, filename: str):
 
 def _export(meeting_id: int, extension: str):
     """Parse the filters, build the rows, and send them in the asked format; a bad filter is a 400."""
-    meeting = _meeting_or_404(meeting_id)
+    meeting = db.get_or_404(Meeting, meeting_id)
     try:
         status, workshop_id = exports.parse_filters(request.args.get("status"), request.args.get("workshop"))
         rows = exports.attendee_rows(db.session, meeting.id, status=status, workshop_id=workshop_id)
@@ -64,7 +61,7 @@ def export_xlsx(meeting_id: int):
 @bp.get("/bijeenkomsten/<int:meeting_id>/presentielijst")
 def presence_list(meeting_id: int):
     """A printable list of confirmed participants by name, with a column to sign."""
-    meeting = _meeting_or_404(meeting_id)
+    meeting = db.get_or_404(Meeting, meeting_id)
     rows = exports.presence_list(db.session, meeting.id)
     response = render_template("admin/presence_list.html", meeting=meeting, rows=rows)
     return response, 200, {"Cache-Control": "no-store"}

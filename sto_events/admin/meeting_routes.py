@@ -4,10 +4,9 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from flask import abort, flash, redirect, render_template, request, url_for
+from flask import flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import ngettext
-from flask_login import current_user
 from wtforms.fields.choices import SelectChoice
 
 from ..extensions import db, htmx
@@ -16,7 +15,7 @@ from ..meetings import services as meeting_services
 from ..meetings.forms import MeetingForm, RoundForm, WorkshopForm
 from ..meetings.models import Meeting, MeetingStatus, Workshop, WorkshopRound
 from ..timeutil import exists_locally, from_local, local
-from .routes import bp
+from .routes import actor, bp
 
 
 def planning_message(error: planning.PlanningError) -> str:
@@ -34,9 +33,6 @@ def planning_message(error: planning.PlanningError) -> str:
     }
     return messages.get(error.code, _("Deze wijziging kan niet."))
 
-
-def _actor():
-    return current_user._get_current_object()
 
 
 def _at(day, clock) -> datetime:
@@ -68,9 +64,6 @@ def _meeting_data(form: MeetingForm) -> planning.MeetingData:
     )
 
 
-def _meeting_or_404(meeting_id: int) -> Meeting:
-    return db.session.get(Meeting, meeting_id) or abort(404)
-
 
 @bp.route("/bijeenkomsten/nieuw", methods=["GET", "POST"])
 def new_meeting():
@@ -79,7 +72,7 @@ def new_meeting():
     status = 422 if request.method == "POST" else 200
     if form.validate_on_submit():
         try:
-            meeting = planning.create_meeting(db.session, _meeting_data(form), _actor())
+            meeting = planning.create_meeting(db.session, _meeting_data(form), actor())
         except planning.PlanningError as error:
             form.start_time.errors.append(planning_message(error))
         else:
@@ -91,12 +84,12 @@ def new_meeting():
 @bp.route("/bijeenkomsten/<int:meeting_id>", methods=["GET", "POST"])
 def meeting(meeting_id: int):
     """Edit a meeting and its programme; moving a published meeting mails every registrant."""
-    meeting = _meeting_or_404(meeting_id)
+    meeting = db.get_or_404(Meeting, meeting_id)
     form = _meeting_form(meeting)
     status = 200
     if form.validate_on_submit():
         try:
-            told = planning.update_meeting(db.session, meeting, _meeting_data(form), _actor())
+            told = planning.update_meeting(db.session, meeting, _meeting_data(form), actor())
         except planning.PlanningError as error:
             (form.capacity.errors if "capacity" in error.code else form.form_errors).append(planning_message(error))
             status = 409
@@ -119,9 +112,9 @@ def _render_meeting(meeting: Meeting, form: MeetingForm, round_form: RoundForm, 
 @bp.post("/bijeenkomsten/<int:meeting_id>/publiceren")
 def publish_meeting(meeting_id: int):
     """Publish a draft: participants can see it and sign up."""
-    meeting = _meeting_or_404(meeting_id)
+    meeting = db.get_or_404(Meeting, meeting_id)
     try:
-        planning.publish(db.session, meeting, _actor())
+        planning.publish(db.session, meeting, actor())
     except planning.PlanningError as error:
         flash(planning_message(error), "error")
     else:
@@ -132,12 +125,12 @@ def publish_meeting(meeting_id: int):
 @bp.route("/bijeenkomsten/<int:meeting_id>/annuleren", methods=["GET", "POST"])
 def cancel_meeting(meeting_id: int):
     """Ask for confirmation, then call the meeting off and mail everyone who signed up."""
-    meeting = _meeting_or_404(meeting_id)
+    meeting = db.get_or_404(Meeting, meeting_id)
     if request.method == "POST" and meeting.status != MeetingStatus.CANCELLED:
         from ..registrations.forms import CancelForm
 
         if CancelForm().validate_on_submit():
-            count = planning.cancel_meeting(db.session, meeting, _actor())
+            count = planning.cancel_meeting(db.session, meeting, actor())
             flash(ngettext("De bijeenkomst is geannuleerd; %(num)d deelnemer krijgt bericht.",
                            "De bijeenkomst is geannuleerd; %(num)d deelnemers krijgen bericht.", count), "ok")
             return redirect(url_for(".meeting", meeting_id=meeting.id), code=303)
@@ -147,13 +140,13 @@ def cancel_meeting(meeting_id: int):
 @bp.post("/bijeenkomsten/<int:meeting_id>/rondes")
 def add_round(meeting_id: int):
     """Add a workshop round to the programme."""
-    meeting = _meeting_or_404(meeting_id)
+    meeting = db.get_or_404(Meeting, meeting_id)
     form = RoundForm(prefix="round")
     if form.validate_on_submit():
         day = local(meeting.starts_at).date()
         try:
             planning.add_round(db.session, meeting, form.title.data, _at(day, form.start_time.data),
-                               _at(day, form.end_time.data), _actor())
+                               _at(day, form.end_time.data), actor())
         except planning.PlanningError as error:
             form.start_time.errors.append(planning_message(error))
         else:
@@ -165,10 +158,10 @@ def add_round(meeting_id: int):
 @bp.post("/rondes/<int:round_id>/verwijderen")
 def delete_round(round_id: int):
     """Remove a round nobody has chosen in."""
-    workshop_round = db.session.get(WorkshopRound, round_id) or abort(404)
+    workshop_round = db.get_or_404(WorkshopRound, round_id)
     meeting_id = workshop_round.meeting_id
     try:
-        planning.delete_round(db.session, workshop_round, _actor())
+        planning.delete_round(db.session, workshop_round, actor())
     except planning.PlanningError as error:
         flash(planning_message(error), "error")
     else:
@@ -184,10 +177,10 @@ def _workshop_data(form: WorkshopForm) -> planning.WorkshopData:
 @bp.post("/rondes/<int:round_id>/workshops")
 def add_workshop(round_id: int):
     """Add a workshop to a round."""
-    workshop_round = db.session.get(WorkshopRound, round_id) or abort(404)
+    workshop_round = db.get_or_404(WorkshopRound, round_id)
     form = WorkshopForm(prefix=f"new-{round_id}")
     if form.validate_on_submit():
-        planning.add_workshop(db.session, workshop_round, _workshop_data(form), _actor())
+        planning.add_workshop(db.session, workshop_round, _workshop_data(form), actor())
         flash(_("De workshop is toegevoegd."), "ok")
     else:
         flash(_("De workshop is niet toegevoegd: vul een titel en een aantal plaatsen (minstens 1) in."), "error")
@@ -198,7 +191,7 @@ def add_workshop(round_id: int):
 @bp.route("/workshops/<int:workshop_id>", methods=["GET", "POST"])
 def workshop(workshop_id: int):
     """Edit one workshop: inline in its table row with htmx, or as its own page without JavaScript."""
-    workshop = db.session.get(Workshop, workshop_id) or abort(404)
+    workshop = db.get_or_404(Workshop, workshop_id)
     inline = bool(htmx) and htmx.target == f"workshop-{workshop.id}"
     # The prefix keeps the row form's ids apart from the meeting form's on the same page.
     prefix = f"workshop-{workshop.id}"
@@ -208,7 +201,7 @@ def workshop(workshop_id: int):
         return render_template("admin/_workshop_row.html", workshop=workshop)
     if form.validate_on_submit():
         try:
-            planning.update_workshop(db.session, workshop, _workshop_data(form), _actor())
+            planning.update_workshop(db.session, workshop, _workshop_data(form), actor())
         except planning.PlanningError as error:
             form.capacity.errors.append(planning_message(error))
             status = 409
@@ -229,10 +222,10 @@ def workshop(workshop_id: int):
 @bp.post("/workshops/<int:workshop_id>/verwijderen")
 def delete_workshop(workshop_id: int):
     """Remove a workshop nobody has chosen."""
-    workshop = db.session.get(Workshop, workshop_id) or abort(404)
+    workshop = db.get_or_404(Workshop, workshop_id)
     meeting_id = workshop.round.meeting_id
     try:
-        planning.delete_workshop(db.session, workshop, _actor())
+        planning.delete_workshop(db.session, workshop, actor())
     except planning.PlanningError as error:
         flash(planning_message(error), "error")
     else:

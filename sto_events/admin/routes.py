@@ -18,6 +18,11 @@ bp = Blueprint("admin", __name__, url_prefix="/beheer")
 bp.before_request(require_role(Role.ORGANISER))
 
 
+def actor():
+    """The organiser making the current request (for audit entries)."""
+    return current_user._get_current_object()
+
+
 @bp.after_request
 def _no_store(response):
     """Back-office pages are full of personal data: never cached."""
@@ -40,7 +45,7 @@ def users():
     if form.validate_on_submit():
         try:
             account_services.invite(
-                db.session, form.email.data, form.name.data, Role(form.role.data), current_user._get_current_object()
+                db.session, form.email.data, form.name.data, Role(form.role.data), actor()
             )
         except account_services.AccountError:
             form.email.errors.append(_("Er is al een account met dit e-mailadres."))
