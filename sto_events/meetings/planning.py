@@ -14,7 +14,7 @@ from datetime import datetime
 
 import sqlalchemy as sa
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, selectinload
 
 from ..audit import services as audit
 from ..notifications import messages
@@ -103,11 +103,14 @@ def create_meeting(session: Session, data: MeetingData, actor) -> Meeting:
 
 
 def active_registrations(session: Session, meeting_id: int) -> list[Registration]:
+    """With their workshop choices loaded up front: each one gets a mail that lists them (no query per person)."""
     return list(
         session.scalars(
             sa.select(Registration)
             .where(Registration.meeting_id == meeting_id, Registration.status != RegistrationStatus.CANCELLED)
             .order_by(Registration.id)
+            .options(selectinload(Registration.choices).selectinload(WorkshopChoice.workshop),
+                     selectinload(Registration.choices).selectinload(WorkshopChoice.round))
         )
     )
 
@@ -138,7 +141,6 @@ def update_meeting(session: Session, meeting: Meeting, data: MeetingData, actor)
         for registration in active_registrations(session, meeting.id):
             if registration.status == RegistrationStatus.CONFIRMED:
                 registration.sequence += 1
-            session.flush()
             messages.meeting_changed(session, registration)
     audit.record(session, actor, "meeting.update", meeting, audit.changes(old, new))
     session.flush()
@@ -170,7 +172,6 @@ def cancel_meeting(session: Session, meeting: Meeting, actor) -> int:
         registration.cancelled_at = utcnow()
         registration.waitlisted_at = None
         registration.sequence += 1
-        session.flush()
         messages.meeting_cancelled(session, registration, held_seat)
     session.execute(sa.update(Meeting).where(Meeting.id == meeting.id).values(taken=0))
     session.execute(
