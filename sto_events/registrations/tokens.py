@@ -18,8 +18,8 @@ class ExpiredToken(Exception):
     """The link was genuine but is too old."""
 
 
-def _serializer() -> URLSafeTimedSerializer:
-    return URLSafeTimedSerializer(current_app.config["SECRET_KEY"], salt=MANAGE_SALT)
+def _serializer(salt: str = MANAGE_SALT) -> URLSafeTimedSerializer:
+    return URLSafeTimedSerializer(current_app.config["SECRET_KEY"], salt=salt)
 
 
 def manage_token(registration) -> str:
@@ -42,12 +42,12 @@ def read_manage_token(token: str) -> str:
 
 def check_in_token(registration) -> str:
     """What the QR code in the confirmation carries; only an organiser's scan can use it."""
-    return URLSafeTimedSerializer(current_app.config["SECRET_KEY"], salt=CHECK_IN_SALT).dumps(registration.public_id)
+    return _serializer(CHECK_IN_SALT).dumps(registration.public_id)
 
 
 def read_check_in_token(token: str) -> str:
     try:
-        data = URLSafeTimedSerializer(current_app.config["SECRET_KEY"], salt=CHECK_IN_SALT).loads(token)
+        data = _serializer(CHECK_IN_SALT).loads(token)
     except BadSignature as exc:
         raise InvalidToken from exc
     if not isinstance(data, str):
