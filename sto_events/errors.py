@@ -8,7 +8,7 @@ import uuid
 from flask import render_template
 from flask_babel import lazy_gettext as _l
 from flask_wtf.csrf import CSRFError
-from sqlalchemy.exc import DataError, OperationalError
+from sqlalchemy.exc import DataError, DBAPIError, OperationalError
 from werkzeug.exceptions import HTTPException, InternalServerError
 
 from .extensions import db
@@ -80,6 +80,17 @@ def register(app) -> None:
         # A value the database refuses (such as a NUL byte) is bad input, not a server fault.
         db.session.rollback()
         return render_error(400)
+
+    @app.teardown_appcontext
+    def close_session(exc):
+        # Runs before Flask-SQLAlchemy's own teardown. When the database went away after the page was made (a
+        # restart), ending the transaction fails: throw the connection away instead, the pool opens a new one.
+        try:
+            db.session.remove()
+        except DBAPIError as error:
+            log.warning("database connection lost at the end of a request: %s", error.__class__.__name__)
+            db.session.registry().invalidate()
+            db.session.registry.clear()
 
     @app.errorhandler(InternalServerError)
     def server_error(exc):

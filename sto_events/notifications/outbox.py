@@ -5,7 +5,7 @@ from __future__ import annotations
 import io
 import logging
 import smtplib
-import time
+import threading
 from datetime import timedelta
 from pathlib import Path
 
@@ -184,10 +184,13 @@ def run_once(session: Session, limit: int = 20) -> int:
     return attempted
 
 
-def run_forever(session: Session, interval: float = 2.0) -> None:
-    """The sender loop beside the web process."""
+def run_forever(session: Session, interval: float = 2.0, stop: threading.Event | None = None) -> None:
+    """The sender loop beside the web process; it outlives a database that goes away and comes back.
+
+    `stop` ends the loop (the CLI runs until it is killed)."""
+    stop = stop or threading.Event()
     log.info("outbox sender started")
-    while True:
+    while not stop.is_set():
         try:
             run_once(session)
         except sa.exc.OperationalError as exc:
@@ -196,7 +199,7 @@ def run_forever(session: Session, interval: float = 2.0) -> None:
         except Exception:  # noqa: BLE001 - the sender keeps running; the error is logged with its traceback
             session.rollback()
             log.exception("outbox: unexpected error, retrying")
-        time.sleep(interval)
+        stop.wait(interval)
 
 
 def failed(session: Session, limit: int = 50) -> list[OutboxMessage]:
