@@ -83,7 +83,10 @@ class SignUpForm(WorkshopsForm):
     )
     share_with_participants = BooleanField(
         _l("Toon mijn naam en organisatie aan andere deelnemers"),
-        description=_l("Niet verplicht. U kunt dit altijd weer uitzetten."),
+        description=_l(
+            "Niet verplicht. Alleen wie ook aan deze bijeenkomst deelneemt ziet het, op de eigen aanmeldpagina. "
+            "U kunt dit altijd weer uitzetten."
+        ),
     )
 
 

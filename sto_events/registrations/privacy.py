@@ -71,6 +71,27 @@ def export(session: Session, registration: Registration) -> dict:
     }
 
 
+def fellow_participants(session: Session, registration: Registration) -> list[tuple[str, str]]:
+    """Name and organisation of the other confirmed participants of the same meeting who agreed to show them.
+
+    Only someone who takes part (confirmed or waiting) sees the list; consent is read at every call, so a
+    withdrawal hides the person at once."""
+    if registration.status == RegistrationStatus.CANCELLED or registration.anonymised_at is not None:
+        return []
+    rows = session.execute(
+        sa.select(Registration.name, Registration.organisation)
+        .where(
+            Registration.meeting_id == registration.meeting_id,
+            Registration.id != registration.id,
+            Registration.status == RegistrationStatus.CONFIRMED,
+            Registration.share_with_participants.is_(True),
+            Registration.anonymised_at.is_(None),
+        )
+        .order_by(Registration.name, Registration.id)
+    )
+    return [(name, organisation) for name, organisation in rows]
+
+
 def set_sharing(session: Session, registration: Registration, share: bool) -> None:
     """Give or withdraw consent to show name and organisation to other participants; takes effect at once."""
     if registration.anonymised_at is None:

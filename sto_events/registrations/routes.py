@@ -175,7 +175,8 @@ def manage(token: str):
         else:
             status = 422
     response = render_template(
-        "registrations/manage.html", registration=registration, meeting=meeting, form=form, token=token
+        "registrations/manage.html", registration=registration, meeting=meeting, form=form, token=token,
+        fellows=privacy.fellow_participants(db.session, registration),
     )
     return _no_store(current_app.make_response((response, status)))
 

@@ -99,3 +99,49 @@ def test_consent_is_off_by_default_and_can_be_given_and_withdrawn(app, client, a
     assert "zien uw naam en organisatie niet" in client.get(manage_url).get_data(as_text=True)
     assert client.post(manage_url + "/toestemming", data={"share_with_participants": "y"}).status_code == 400
     assert sharing() is False
+
+
+def test_names_are_shown_to_fellow_participants_only_with_consent(app, add_meeting):
+    from tests.registrations.test_routes import csrf_token, sign_up
+
+    meeting, other_meeting = add_meeting(capacity=4), add_meeting()
+    pages = {}
+
+    def join(key, name, share, on=meeting):
+        client = app.test_client()
+        consent = {"share_with_participants": "y"} if share else {}
+        response = sign_up(client, on, email=f"{key}@school.nl", name=name, organisation=f"School van {key}",
+                           **consent)
+        pages[key] = (client, response.headers["Location"])
+
+    join("anna", "Anna <b>de Vries</b>", True)
+    join("bert", "Bert Zonder Toestemming", False)
+    join("carla", "Carla Çelik", True)
+    join("eva", "Eva Kijker", True)
+    join("dirk", "Dirk Wachtlijst", True)  # the meeting is full: wait-listed, so not shown as coming
+    join("olaf", "Olaf Elders", True, on=other_meeting)
+
+    def fellows(key):
+        client, url = pages[key]
+        page = client.get(url).get_data(as_text=True)
+        return page[page.find("Andere deelnemers"):page.find("Uw gegevens")]
+
+    seen = fellows("eva")
+    assert "Anna &lt;b&gt;de Vries&lt;/b&gt;, School van anna" in seen and "<b>" not in seen
+    assert "Carla Çelik, School van carla" in seen
+    for hidden in ("Bert", "Eva Kijker", "Dirk", "Olaf"):
+        assert hidden not in seen
+    assert "Anna" in fellows("dirk") and "Eva Kijker" in fellows("dirk")  # waiting people take part too
+
+    # Carla withdraws her consent: on the very next page view she is gone.
+    client, url = pages["carla"]
+    client.post(url + "/toestemming", data={"csrf_token": csrf_token(client, url)})
+    assert "Carla" not in fellows("eva")
+    assert "Anna" in fellows("carla")
+
+    # Someone who cancelled no longer takes part and sees nobody.
+    client, url = pages["anna"]
+    client.post(url + "/afmelden", data={"csrf_token": csrf_token(client, url + "/afmelden")})
+    assert "Anna" not in fellows("eva")
+    anna_page = client.get(url).get_data(as_text=True)
+    assert "Andere deelnemers" not in anna_page and "Carla" not in anna_page and "Eva Kijker" not in anna_page
