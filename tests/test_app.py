@@ -9,6 +9,8 @@ from sto_events import create_app
 from sto_events.extensions import db
 from sto_events.meetings.models import Meeting, MeetingStatus
 from sto_events.notifications.models import OutboxMessage, OutboxStatus
+from tests.conftest import page_csrf
+from tests.test_responses import assert_hardened
 
 
 def test_production_refuses_the_default_secret_key():
@@ -16,10 +18,16 @@ def test_production_refuses_the_default_secret_key():
         create_app({"ENV_NAME": "production", "SECRET_KEY": "dev-only-change-me"})
 
 
-def test_production_sets_secure_cookies_and_hsts(app_factory):
-    app = app_factory(ENV_NAME="production", SESSION_COOKIE_SECURE=True)
-    response = app.test_client().get("/")
+def test_production_sets_secure_cookies_and_hsts(app_factory, monkeypatch):
+    # Only the environment says "production": the secure cookie follows from it.
+    monkeypatch.setenv("STO_ENV", "production")
+    app = app_factory(SECRET_KEY="a-real-secret-for-this-test")
+    client = app.test_client()
+    response = client.get("/")
     assert "max-age=" in response.headers["Strict-Transport-Security"]
+    switched = client.post("/taal", data={"lang": "en", "csrf_token": page_csrf(client, "/")})
+    cookie = switched.headers["Set-Cookie"]
+    assert "Secure" in cookie and "HttpOnly" in cookie and "SameSite=Lax" in cookie
 
 
 def test_database_url_spellings_use_psycopg(monkeypatch, tmp_path):
@@ -42,6 +50,7 @@ def test_unexpected_error_shows_dutch_500_page(app_factory):
     assert response.status_code == 500
     assert "Er ging iets mis" in page
     assert "boom" not in page and "Traceback" not in page
+    assert_hardened(response, "500")
 
 
 def test_database_down_shows_friendly_503(app_factory):
@@ -50,6 +59,7 @@ def test_database_down_shows_friendly_503(app_factory):
     response = app.test_client().get("/bijeenkomsten")
     assert response.status_code == 503
     assert "Even niet beschikbaar" in response.get_data(as_text=True)
+    assert_hardened(response, "503")
 
 
 def test_too_large_request_is_413(client):
