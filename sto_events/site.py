@@ -13,8 +13,11 @@ bp = Blueprint("site", __name__)
 
 
 def safe_next(target: str | None, fallback: str) -> str:
-    """Only a path on this site; anything with a scheme or host falls back (no open redirect)."""
-    if not target:
+    """Only a path on this site; anything with a scheme or host falls back (no open redirect).
+
+    Browsers read a backslash as a slash (`/\\evil.example` is `//evil.example`) and drop tabs and line breaks, so
+    those are refused too."""
+    if not target or "\\" in target or any(ord(char) < 33 for char in target):
         return fallback
     parts = urlsplit(target)
     if parts.scheme or parts.netloc or not target.startswith("/") or target.startswith("//"):

@@ -1,12 +1,14 @@
 """Login, logout, rate limits, invitations and password resets."""
 
 import re
+from urllib.parse import quote
 
 import pytest
 import sqlalchemy as sa
 
 from sto_events.accounts.models import AccountToken, Role, User
 from sto_events.extensions import db
+from sto_events.meetings.models import Meeting
 from tests.conftest import PASSWORD, deliver_outbox, page_csrf
 
 
@@ -41,11 +43,36 @@ def test_unknown_email_and_wrong_password_look_the_same(client, make_user):
     assert "Deze combinatie van e-mailadres en wachtwoord kennen we niet." in wrong.get_data(as_text=True)
 
 
+HOSTILE_TARGETS = ["https://evil.example/", "//evil.example", "/\\evil.example", "\\\\evil.example",
+                   "javascript:alert(1)", "JavaScript:alert(1)", " javascript:alert(1)", "/\t/evil.example",
+                   "data:text/html,x", "evil.example"]
+
+
 def test_next_parameter_only_allows_local_paths(client, make_user):
     email = make_user()
-    assert login(client, email, next_url="https://evil.example/").headers["Location"] == "/beheer/"
-    client.post("/uitloggen", data={"csrf_token": page_csrf(client, "/")})
+    for target in HOSTILE_TARGETS:
+        response = login(client, email, next_url=quote(target, safe=""))
+        assert response.headers["Location"] == "/beheer/", target
+        client.post("/uitloggen", data={"csrf_token": page_csrf(client, "/")})
     assert login(client, email, next_url="/beheer/gebruikers").headers["Location"] == "/beheer/gebruikers"
+
+
+def test_language_switch_and_back_office_return_only_to_local_paths(app, client, make_user, add_meeting):
+    for target in HOSTILE_TARGETS:
+        response = client.post("/taal", data={"lang": "en", "next": target, "csrf_token": page_csrf(client, "/")})
+        assert response.headers["Location"] == "/", target
+    login(client, make_user())
+    meeting = add_meeting()
+    with app.app_context():
+        from sto_events.registrations import services
+        from tests.registrations.helpers import signup_data
+
+        full = db.session.get(Meeting, meeting.id)
+        registration_id = services.sign_up(db.session, full, signup_data(full, "p@school.nl"))[0].id
+    for target in HOSTILE_TARGETS:
+        response = client.post(f"/beheer/aanmeldingen/{registration_id}/inchecken",
+                               data={"next": target, "csrf_token": page_csrf(client, "/beheer/")})
+        assert response.headers["Location"] == f"/beheer/aanmeldingen/{registration_id}", target
 
 
 def test_session_is_renewed_at_login_and_old_cookie_dies_at_logout(app, client, make_user):
