@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import re
+import secrets
+
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import BooleanField, RadioField, StringField, TextAreaField
+from wtforms import BooleanField, HiddenField, RadioField, StringField, TextAreaField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import InputRequired, Length, Optional
 
@@ -29,6 +32,9 @@ class WorkshopsForm(FlaskForm):
 
     def chosen_workshops(self) -> dict[int, int]:
         return {round_id: getattr(self, name).data for round_id, name in self.round_field_names}
+
+
+SUBMISSION_KEY = re.compile(r"[A-Za-z0-9_-]{16,64}")
 
 
 class SignUpForm(WorkshopsForm):
@@ -88,6 +94,12 @@ class SignUpForm(WorkshopsForm):
             "U kunt dit altijd weer uitzetten."
         ),
     )
+    #: A fresh random key per form shown; sending the same form again is recognised by it.
+    submission = HiddenField(default=lambda: secrets.token_urlsafe(18))
+
+    def submission_key(self) -> str:
+        value = self.submission.data or ""
+        return value if SUBMISSION_KEY.fullmatch(value) else ""
 
 
 def workshops_form_class(meeting: Meeting, base: type[WorkshopsForm]) -> type[WorkshopsForm]:

@@ -80,6 +80,8 @@ class Registration(db.Model):
     checked_in_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     #: Set when the personal data was removed after the retention period.
     anonymised_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    #: A random key the sign-up form carried: the same form sent again (a double click, a resend) is the same person.
+    submission_key: Mapped[str | None] = mapped_column(sa.String(64))
 
     meeting: Mapped[Meeting] = relationship()
     choices: Mapped[list[WorkshopChoice]] = relationship(

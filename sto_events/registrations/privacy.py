@@ -22,6 +22,7 @@ def _strip(registration: Registration) -> None:
     registration.region = ""
     registration.questions = ""
     registration.share_with_participants = False
+    registration.submission_key = None
     registration.anonymised_at = utcnow()
 
 

@@ -66,6 +66,7 @@ def sign_up(slug: str):
             questions=form.questions.data or "",
             share_with_participants=form.share_with_participants.data,
             locale=str(get_locale() or "nl"),
+            submission_key=form.submission_key(),
             workshops=form.chosen_workshops(),
         )
         try:
@@ -73,7 +74,10 @@ def sign_up(slug: str):
         except services.RegistrationError as error:
             form.form_errors.append(_error_message(error))
         else:
-            if not created and registration.public_id not in session.get(MY_REGISTRATIONS, []):
+            mine = registration.public_id in session.get(MY_REGISTRATIONS, []) or services.same_submission(
+                registration, data.submission_key
+            )
+            if not created and not mine:
                 # Someone typed an address that is already registered: send the link to that address, never
                 # show the registration to whoever typed it.
                 services.resend_link(db.session, registration)

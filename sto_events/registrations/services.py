@@ -7,6 +7,7 @@ the take cannot race; a savepoint undoes a partial take when one of the places i
 
 from __future__ import annotations
 
+import hmac
 import time
 from dataclasses import dataclass, field
 
@@ -41,6 +42,8 @@ class SignUp:
     questions: str = ""
     share_with_participants: bool = False
     locale: str = "nl"
+    #: The sign-up form's own random key (empty when the form did not carry one).
+    submission_key: str = ""
     #: round id -> workshop id
     workshops: dict[int, int] = field(default_factory=dict)
 
@@ -52,6 +55,11 @@ def normalize_email(email: str) -> str:
 def clean_line(value: str) -> str:
     """Single-line text: no CR/LF or other control characters, so it cannot break a mail header or .ics."""
     return " ".join("".join(ch if ch.isprintable() else " " for ch in value).split())
+
+
+def same_submission(registration: Registration, submission_key: str) -> bool:
+    """Whether this submit is the very form that made the registration (sent twice, or ten times at once)."""
+    return bool(submission_key) and hmac.compare_digest(registration.submission_key or "", submission_key)
 
 
 def find_active(session: Session, meeting_id: int, email: str) -> Registration | None:
@@ -192,6 +200,7 @@ def sign_up(session: Session, meeting: Meeting, data: SignUp) -> tuple[Registrat
         questions=data.questions.strip(),
         share_with_participants=data.share_with_participants,
         locale=data.locale,
+        submission_key=data.submission_key or None,
         status=RegistrationStatus.WAITLISTED,
         waitlisted_at=utcnow(),
         choices=[WorkshopChoice(round_id=r, workshop_id=w) for r, w in workshops.items()],

@@ -1,16 +1,21 @@
 """200 people sign up at the same moment for 50 seats: never overbooked, on SQLite and on PostgreSQL."""
 
+import re
 import threading
 from collections import Counter
+from types import SimpleNamespace
 
 import sqlalchemy as sa
 
 from sto_events.extensions import db
 from sto_events.meetings.models import Meeting, Workshop
+from sto_events.notifications.models import OutboxMessage
 from sto_events.registrations import services
 from sto_events.registrations.models import Registration, RegistrationStatus, WorkshopChoice
+from sto_events.registrations.tokens import read_manage_token
 
 from .helpers import signup_data
+from .test_routes import form_data
 
 THREADS = 200
 
@@ -86,3 +91,37 @@ def test_same_person_submitting_ten_times_at_once_gets_one_registration(race_app
     with race_app.app_context():
         assert db.session.scalar(sa.select(sa.func.count(Registration.id))) == 1
         assert db.session.get(Meeting, meeting_id).taken == 1
+
+
+def test_the_same_form_sent_ten_times_at_once_gives_ten_identical_answers(race_app, make_meeting):
+    """A browser that sends the form ten times (clicks, retries) before any answer arrives: every request carries the
+    same cookie, token and form key."""
+    with race_app.app_context():
+        meeting = make_meeting(db.session, capacity=5)
+        ref = SimpleNamespace(rounds=[SimpleNamespace(field=f"round_{r.id}", workshops=[w.id for w in r.workshops])
+                                      for r in meeting.rounds])
+        url = f"/bijeenkomsten/{meeting.slug}/aanmelden"
+    browser = race_app.test_client()
+    page = browser.get(url).get_data(as_text=True)
+    data = {**form_data(ref, email="Dubbel@School.nl "),
+            "csrf_token": re.search(r'name="csrf-token" content="([^"]+)"', page).group(1),
+            "submission": re.search(r'name="submission" type="hidden" value="([^"]+)"', page).group(1)}
+    cookie = browser.get_cookie("session").value
+    answers = [None] * 10
+
+    def send(i):
+        client = race_app.test_client()
+        client.set_cookie("session", cookie)
+        answers[i] = client.post(url, data=data)
+
+    assert run_at_once(race_app, 10, send) == []
+    assert [a.status_code for a in answers] == [303] * 10
+    with race_app.test_request_context():
+        registrations = db.session.scalars(sa.select(Registration)).all()
+        assert len(registrations) == 1
+        # Every answer leads to that one registration's own page (the links differ only in their time stamp).
+        assert {read_manage_token(a.headers["Location"].rsplit("/", 1)[1]) for a in answers} == {
+            registrations[0].public_id
+        }
+        mails = db.session.scalars(sa.select(OutboxMessage.kind)).all()
+        assert mails == ["registration_confirmed"]
