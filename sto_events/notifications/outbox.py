@@ -114,6 +114,19 @@ def _transmit(msg: Message) -> None:
     log.info("mail saved to %s", path)
 
 
+def _summary(exc: Exception) -> str:
+    """What the log may say about a failed delivery: the kind of error and the SMTP codes, never the addresses the
+    server quoted back (the whole text is kept with the message, for organisers)."""
+    codes = []
+    if isinstance(exc, smtplib.SMTPRecipientsRefused):
+        codes = sorted({code for code, _ in exc.recipients.values()})
+    elif isinstance(exc, smtplib.SMTPResponseException):
+        codes = [exc.smtp_code]
+    elif isinstance(exc, OSError) and exc.errno:
+        codes = [f"errno {exc.errno}"]
+    return type(exc).__name__ + (f" ({', '.join(map(str, codes))})" if codes else "")
+
+
 def _is_permanent(exc: Exception) -> bool:
     if not isinstance(exc, (smtplib.SMTPException, OSError)):
         return True  # the message itself cannot be built or encoded: retrying will not help
@@ -158,12 +171,12 @@ def deliver(session: Session, message_id: int) -> OutboxStatus:
         row.last_error = f"{type(exc).__name__}: {exc}"[:2000]
         if _is_permanent(exc) or row.attempts >= current_app.config["OUTBOX_MAX_ATTEMPTS"]:
             row.status = OutboxStatus.FAILED
-            log.error("mail %s failed for good: %s", row.id, row.last_error)
+            log.error("mail %s failed for good: %s", row.id, _summary(exc))
         else:
             backoff = current_app.config["OUTBOX_BACKOFF_SECONDS"] * 2 ** (row.attempts - 1)
             row.status = OutboxStatus.PENDING
             row.next_attempt_at = utcnow() + timedelta(seconds=min(backoff, 6 * 3600))
-            log.warning("mail %s not sent (attempt %s): %s", row.id, row.attempts, row.last_error)
+            log.warning("mail %s not sent (attempt %s): %s", row.id, row.attempts, _summary(exc))
     else:
         row.status = OutboxStatus.SENT
         row.sent_at = utcnow()

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import hmac
 import time
+import unicodedata
 from dataclasses import dataclass, field
 
 import sqlalchemy as sa
@@ -53,8 +54,12 @@ def normalize_email(email: str) -> str:
 
 
 def clean_line(value: str) -> str:
-    """Single-line text: no CR/LF or other control characters, so it cannot break a mail header or .ics."""
-    return " ".join("".join(ch if ch.isprintable() else " " for ch in value).split())
+    """Single-line text: no line breaks or other control characters, so it cannot break a mail header or .ics.
+
+    Format characters stay as typed: the joiner inside an emoji such as 👩‍🔧, and direction marks in names."""
+    return " ".join(
+        "".join(ch if ch.isprintable() or unicodedata.category(ch) == "Cf" else " " for ch in value).split()
+    )
 
 
 def same_submission(registration: Registration, submission_key: str) -> bool:

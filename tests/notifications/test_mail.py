@@ -1,5 +1,6 @@
 """Mail through the outbox to a real SMTP server; invitations parsed back with vobject."""
 
+import pytest
 import sqlalchemy as sa
 import vobject
 
@@ -193,3 +194,80 @@ def test_organisers_see_mails_that_failed_for_good(app, client, login_as):
     assert "E-mails die niet bezorgd konden worden" in main
     assert "weg@school.nl" in main and "550 no such user" in main
     assert page[page.index("<title>"):page.index("</title>")] == "<title>Beheer – STO-bijeenkomsten"
+
+
+DEAD_PORT = free_port()
+
+
+@pytest.mark.parametrize("app", [{"MAIL_SERVER": "127.0.0.1", "MAIL_PORT": DEAD_PORT, "MAIL_TIMEOUT": 2,
+                                  "OUTBOX_BACKOFF_SECONDS": 60}], indirect=True)
+def test_smtp_down_for_fifty_sign_ups_over_http_then_back_off_and_deliver_once(app, client, add_meeting):
+    from tests.registrations.test_routes import sign_up as http_sign_up
+
+    port = DEAD_PORT
+    meeting = add_meeting(capacity=40, rounds=((100,),))
+    answers = [http_sign_up(client, meeting, email=f"p{i}@school.nl").status_code for i in range(50)]
+    assert answers == [303] * 50  # every sign-up answered while nothing listens for mail
+    assert deliver_outbox(app) == 50
+    with app.app_context():
+        rows = db.session.scalars(sa.select(OutboxMessage)).all()
+        assert len(rows) == 50 and {r.status for r in rows} == {OutboxStatus.PENDING}
+        waits = [(r.next_attempt_at - r.created_at).total_seconds() for r in rows]
+        assert all(55 <= w <= 70 for w in waits), waits  # first retry a minute later
+    assert deliver_outbox(app) == 0  # nothing is due yet: no hammering of a server that is down
+
+    def make_due():
+        with app.app_context():
+            db.session.execute(sa.update(OutboxMessage).values(next_attempt_at=OutboxMessage.created_at))
+            db.session.commit()
+
+    make_due()
+    assert deliver_outbox(app) == 50
+    with app.app_context():
+        rows = db.session.scalars(sa.select(OutboxMessage)).all()
+        assert {r.attempts for r in rows} == {2}
+        waits = [(r.next_attempt_at - r.created_at).total_seconds() for r in rows]
+        assert all(118 <= w <= 150 for w in waits), waits  # the wait doubles
+    make_due()
+    server = SmtpServer(port).start()
+    try:
+        assert deliver_outbox(app) == 50
+        make_due()
+        assert deliver_outbox(app) == 0
+        delivered = sorted(m["to"][0] for m in server.inbox.messages)
+        assert delivered == sorted(f"p{i}@school.nl" for i in range(50))  # each exactly once
+    finally:
+        server.stop()
+
+
+INJECTION = "Zaal 1\r\nEND:VEVENT\r\nBEGIN:VEVENT\r\nUID:evil@x; SUMMARY:x, y \\ z"
+READ_BACK = INJECTION.replace("\r\n", "\n")  # iCalendar text has line feeds, not CR LF
+
+
+def test_calendar_text_from_people_stays_inside_its_event(mail_app, smtp, make_meeting):
+    """Text organisers and participants typed can reach an .ics only as escaped values: a strict parser reads one
+    event with our UID and gets the text back as it was written."""
+    from sto_events.notifications.ical import registration_uid
+
+    with mail_app.app_context():
+        meeting = make_meeting(db.session, rounds=((5,),), title=f"Titel; met, {INJECTION}", venue=INJECTION)
+        registration, _ = services.sign_up(db.session, meeting, signup_data(
+            meeting, "zoe@school.nl", name='Kees "de Baas"; ROLE=CHAIR:x,y', organisation=INJECTION))
+        uid, slug = registration_uid(registration), meeting.slug
+    deliver_outbox(mail_app)
+    [message] = smtp.inbox.to("zoe@school.nl")
+    part, invitation = calendar_of(message)
+    raw = part.get_content()
+    raw = raw if isinstance(raw, str) else raw.decode()
+    lines = raw.splitlines()  # an escaped "\\nBEGIN:VEVENT" inside a value is fine; a line of its own is not
+    assert lines.count("BEGIN:VEVENT") == 1 and lines.count("END:VEVENT") == 1
+    assert [e.uid.value for e in invitation.vevent_list] == [uid]
+    assert invitation.vevent.summary.value == f"Titel; met, {READ_BACK}"
+    assert invitation.vevent.location.value.startswith(READ_BACK)
+    [attendee] = invitation.vevent.contents["attendee"]
+    assert attendee.value == "mailto:zoe@school.nl" and attendee.params["ROLE"] == ["REQ-PARTICIPANT"]
+
+    published = mail_app.test_client().get(f"/bijeenkomsten/{slug}/agenda.ics").get_data(as_text=True)
+    calendar = vobject.readOne(published)
+    assert published.splitlines().count("BEGIN:VEVENT") == 1
+    assert [e.summary.value for e in calendar.vevent_list] == [f"Titel; met, {READ_BACK}"]

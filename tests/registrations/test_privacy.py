@@ -2,6 +2,7 @@
 
 from datetime import timedelta
 
+import pytest
 import sqlalchemy as sa
 
 from sto_events.extensions import db
@@ -55,7 +56,11 @@ def test_download_and_erase_through_the_manage_link(app, client, add_meeting):
     meeting = add_meeting(capacity=1)
     manage_url = sign_up(client, meeting).headers["Location"]
     other = app.test_client()
-    sign_up(other, meeting, email="wacht@school.nl", name="Wachtende")
+    waiting_url = sign_up(other, meeting, email="wacht@school.nl", name="Wachtende").headers["Location"]
+    sign_up(app.test_client(), meeting, email="wacht2@school.nl", name="Tweede Wachtende")
+    waiting = json.loads(other.get(waiting_url + "/gegevens.json").get_data(as_text=True))
+    assert (waiting["status"], waiting["waiting_list_position"]) == ("waitlisted", 1)
+    assert waiting["mails"][0]["subject"].startswith("U staat op de wachtlijst")
     data = client.get(manage_url + "/gegevens.json")
     assert data.headers["Cache-Control"] == "no-store"
     exported = json.loads(data.get_data(as_text=True))
@@ -127,8 +132,8 @@ def test_names_are_shown_to_fellow_participants_only_with_consent(app, add_meeti
         return page[page.find("Andere deelnemers"):page.find("Uw gegevens")]
 
     seen = fellows("eva")
-    assert "Anna &lt;b&gt;de Vries&lt;/b&gt;, School van anna" in seen and "<b>" not in seen
-    assert "Carla Çelik, School van carla" in seen
+    assert "<bdi>Anna &lt;b&gt;de Vries&lt;/b&gt;</bdi>, <bdi>School van anna</bdi>" in seen and "<b>" not in seen
+    assert "<bdi>Carla Çelik</bdi>, <bdi>School van carla</bdi>" in seen
     for hidden in ("Bert", "Eva Kijker", "Dirk", "Olaf"):
         assert hidden not in seen
     assert "Anna" in fellows("dirk") and "Eva Kijker" in fellows("dirk")  # waiting people take part too
@@ -145,3 +150,31 @@ def test_names_are_shown_to_fellow_participants_only_with_consent(app, add_meeti
     assert "Anna" not in fellows("eva")
     anna_page = client.get(url).get_data(as_text=True)
     assert "Andere deelnemers" not in anna_page and "Carla" not in anna_page and "Eva Kijker" not in anna_page
+
+
+@pytest.mark.parametrize("app", [{"RETENTION_MONTHS": 6}], indirect=True)
+def test_retention_months_are_configurable_and_the_privacy_page_says_so(app, client, runner, make_meeting):
+    page = client.get("/privacy").get_data(as_text=True)
+    for what_and_why in ("Naam en organisatie: voor uw naambadge en de presentielijst",
+                         "E-mailadres: voor de bevestiging", "Wie het ziet",
+                         "6 maanden na de bijeenkomst maken we uw gegevens anoniem",
+                         "downloadt u alle gegevens"):
+        assert what_and_why in page
+    with app.app_context():
+        session = db.session
+        ages = {"seven months": 7 * 31, "five months": 5 * 30, "two months": 2 * 31}
+        for label, days in ages.items():
+            meeting = make_meeting(session, title=label)
+            services.sign_up(session, meeting, signup_data(meeting, f"{days}@school.nl"))
+            session.execute(sa.update(Meeting).where(Meeting.id == meeting.id).values(
+                starts_at=utcnow() - timedelta(days=days), ends_at=utcnow() - timedelta(days=days, hours=-4)))
+        session.commit()
+
+    def kept():
+        with app.app_context():
+            return sorted(db.session.scalars(sa.select(Registration.email).where(Registration.email != "")))
+
+    assert "1 registration(s) anonymised" in runner.invoke(args=["purge-personal-data"]).output  # the 6 months
+    assert kept() == ["150@school.nl", "62@school.nl"]
+    assert "1 registration(s) anonymised" in runner.invoke(args=["purge-personal-data", "--months", "3"]).output
+    assert kept() == ["62@school.nl"]

@@ -287,3 +287,22 @@ def test_change_after_cancel_says_why(client, add_meeting):
                                              field: str(meeting.rounds[0].workshops[1])})
     assert response.status_code == 409
     assert "al geannuleerd" in response.get_data(as_text=True)
+
+
+@pytest.mark.parametrize("name", ["ねこ", "O'Hara", "Zoë", "Technicus 👩‍🔧", "Ab\u202edef", "<i>Kees</i> & Co"])
+def test_unusual_names_are_kept_and_shown_escaped(app, client, add_meeting, login_as, name):
+    from markupsafe import escape
+
+    meeting = add_meeting()
+    response = sign_up(client, meeting, name=name, organisation=f"{name} BV")
+    assert response.status_code == 303
+    [registration] = registrations(app)
+    assert (registration.name, registration.organisation) == (name, f"{name} BV")  # exactly as typed
+    escaped = str(escape(name))  # <, >, &, ' and " as entities, everything else as is
+    manage = client.get(response.headers["Location"]).get_data(as_text=True)
+    assert f"<dd>{escaped}</dd>" in manage and f"<dd>{escaped} BV</dd>" in manage
+    login_as()
+    listing = client.get(f"/beheer/bijeenkomsten/{meeting.id}/deelnemers").get_data(as_text=True)
+    assert escaped in listing and ("<i>" not in listing if "<i>" in name else True)
+    export = client.get(f"/beheer/bijeenkomsten/{meeting.id}/export.csv").get_data().decode("utf-8-sig")
+    assert name in export

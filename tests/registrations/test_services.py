@@ -88,6 +88,28 @@ def test_database_refuses_overbooking(session, make_meeting):
     session.rollback()
 
 
+def test_database_refuses_a_full_workshop_and_two_workshops_in_one_round(race_app, make_meeting):
+    """The last line of defence, on both databases: even a write that skips the rules cannot break these."""
+    from sto_events.extensions import db
+    from sto_events.registrations.models import WorkshopChoice
+
+    with race_app.app_context():
+        session = db.session
+        meeting = make_meeting(session, capacity=10, rounds=((1, 5),))
+        registration, _ = services.sign_up(session, meeting, signup_data(meeting, "one@x.nl", [0]))
+        first, second = meeting.rounds[0].workshops
+        with pytest.raises(sa.exc.IntegrityError):
+            session.execute(sa.update(Workshop).where(Workshop.id == first.id).values(taken=2))
+            session.flush()
+        session.rollback()
+        with pytest.raises(sa.exc.IntegrityError):
+            session.add(WorkshopChoice(registration_id=registration.id, round_id=meeting.rounds[0].id,
+                                       workshop_id=second.id))
+            session.flush()
+        session.rollback()
+        assert [c.workshop_id for c in session.get(Registration, registration.id).choices] == [first.id]
+
+
 def test_cancel_promotes_first_waiting_person_who_fits(session, make_meeting):
     meeting = make_meeting(session, capacity=2, rounds=((1, 5),))
     holder, _ = services.sign_up(session, meeting, signup_data(meeting, "holder@x.nl", [0]))
