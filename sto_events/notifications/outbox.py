@@ -162,27 +162,41 @@ def claim_due(session: Session, limit: int = 20) -> list[int]:
 
 
 def deliver(session: Session, message_id: int) -> OutboxStatus:
-    """Send one claimed message and record the outcome: sent, retried later, or failed for good."""
+    """Send one claimed message and record the outcome: sent, retried later, or failed for good.
+
+    No transaction is open while the mail server is spoken to: on SQLite a writer holds the database's write lock,
+    and a slow mail server must never make a sign-up wait. The claim keeps other senders away meanwhile."""
+    row = session.get(OutboxMessage, message_id, populate_existing=True)
+    error = None
+    try:
+        msg = build_message(row)
+    except Exception as exc:  # noqa: BLE001 - one bad message must never stop the others
+        error = exc
+    session.rollback()
+    if error is None:
+        try:
+            _transmit(msg)
+        except Exception as exc:  # noqa: BLE001 - one bad message must never stop the others
+            error = exc
     row = session.get(OutboxMessage, message_id, populate_existing=True)
     row.attempts += 1
-    try:
-        _transmit(build_message(row))
-    except Exception as exc:  # noqa: BLE001 - one bad message must never stop the others
-        row.last_error = f"{type(exc).__name__}: {exc}"[:2000]
-        if _is_permanent(exc) or row.attempts >= current_app.config["OUTBOX_MAX_ATTEMPTS"]:
+    if error is None:
+        row.status = OutboxStatus.SENT
+        row.sent_at = utcnow()
+        row.last_error = ""
+    else:
+        row.last_error = f"{type(error).__name__}: {error}"[:2000]
+        if _is_permanent(error) or row.attempts >= current_app.config["OUTBOX_MAX_ATTEMPTS"]:
             row.status = OutboxStatus.FAILED
-            log.error("mail %s failed for good: %s", row.id, _summary(exc))
+            log.error("mail %s failed for good: %s", row.id, _summary(error))
         else:
             backoff = current_app.config["OUTBOX_BACKOFF_SECONDS"] * 2 ** (row.attempts - 1)
             row.status = OutboxStatus.PENDING
             row.next_attempt_at = utcnow() + timedelta(seconds=min(backoff, 6 * 3600))
-            log.warning("mail %s not sent (attempt %s): %s", row.id, row.attempts, _summary(exc))
-    else:
-        row.status = OutboxStatus.SENT
-        row.sent_at = utcnow()
-        row.last_error = ""
+            log.warning("mail %s not sent (attempt %s): %s", row.id, row.attempts, _summary(error))
+    status = row.status
     session.commit()
-    return row.status
+    return status  # read before the commit: reading after it would open a new transaction (a lock, on SQLite)
 
 
 def run_once(session: Session, limit: int = 20) -> int:
@@ -212,6 +226,7 @@ def run_forever(session: Session, interval: float = 2.0, stop: threading.Event |
         except Exception:  # noqa: BLE001 - the sender keeps running; the error is logged with its traceback
             session.rollback()
             log.exception("outbox: unexpected error, retrying")
+        session.close()  # hold no transaction, and so no lock, while waiting
         stop.wait(interval)
 
 

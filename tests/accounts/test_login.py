@@ -77,11 +77,18 @@ def test_language_switch_and_back_office_return_only_to_local_paths(app, client,
 
 def test_session_is_renewed_at_login_and_old_cookie_dies_at_logout(app, client, make_user):
     email = make_user()
-    client.get("/")
+    client.post("/taal", data={"lang": "en", "csrf_token": page_csrf(client, "/")})
+    with client.session_transaction() as planted:
+        planted["my_registrations"] = ["someone-elses-registration"]  # whatever was there before login
+        planted["_fresh"] = True
+        before_token = planted["csrf_token"]
     before = client.get_cookie("session").value
     login(client, email)
     after = client.get_cookie("session").value
     assert before != after
+    with client.session_transaction() as renewed:
+        assert "my_registrations" not in renewed and renewed.get("csrf_token") != before_token
+        assert renewed["lang"] == "en" and renewed["_user_id"]  # only the language carries over
     client.post("/uitloggen", data={"csrf_token": page_csrf(client, "/")})
     replay = app.test_client()
     replay.set_cookie("session", after)

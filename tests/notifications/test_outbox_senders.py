@@ -27,13 +27,13 @@ def test_two_senders_share_the_work_without_duplicates(sender_app, smtp):
         db.session.commit()
 
     barrier = threading.Barrier(2)
-    errors = []
+    errors, attempted = [], []
 
     def sender():
         with sender_app.app_context():
             try:
                 barrier.wait()
-                outbox.run_once(db.session, limit=5)
+                attempted.append(outbox.run_once(db.session, limit=5))
             except Exception as exc:  # noqa: BLE001
                 errors.append(repr(exc))
             finally:
@@ -46,6 +46,7 @@ def test_two_senders_share_the_work_without_duplicates(sender_app, smtp):
         thread.join(timeout=60)
 
     assert errors == []
+    assert sum(attempted) == 40 and min(attempted) > 0, attempted  # both senders did part of the work
     recipients = sorted(m["to"][0] for m in smtp.inbox.messages)
     assert recipients == sorted(f"p{i}@school.nl" for i in range(40))
     with sender_app.app_context():
@@ -70,3 +71,54 @@ def test_a_claim_left_by_a_crashed_sender_is_taken_over(sender_app, smtp):
         db.session.commit()
         assert outbox.run_once(db.session) == 1
     assert [m["to"] for m in smtp.inbox.messages] == [["late@school.nl"]]
+
+
+def test_a_slow_mail_server_never_holds_up_a_sign_up(app_factory, make_meeting):
+    """On SQLite a writer takes the database's write lock: the sender must not hold it while the mail server is
+    slow, or every sign-up would wait for the mail (and give up after DB_LOCK_TIMEOUT_SECONDS)."""
+    import asyncio
+    import time
+
+    from aiosmtpd.controller import Controller
+
+    from sto_events.meetings.models import Meeting
+    from sto_events.registrations import services
+    from tests.conftest import free_port
+    from tests.registrations.helpers import signup_data
+
+    class Slow:
+        async def handle_DATA(self, server, session, envelope):
+            await asyncio.sleep(3)
+            return "250 OK"
+
+    controller = Controller(Slow(), hostname="127.0.0.1", port=free_port())
+    controller.start()
+    app = app_factory(MAIL_SERVER="127.0.0.1", MAIL_PORT=controller.port, MAIL_TIMEOUT=10,
+                      DB_LOCK_TIMEOUT_SECONDS=1)
+    try:
+        with app.app_context():
+            meeting = make_meeting(db.session)
+            services.sign_up(db.session, meeting, signup_data(meeting, "eerste@school.nl"))
+            meeting_id = meeting.id
+
+        def send():
+            with app.app_context():
+                outbox.run_once(db.session)
+                db.session.remove()
+
+        sender = threading.Thread(target=send)
+        sender.start()
+        time.sleep(0.5)  # the sender is now waiting for the mail server
+        with app.app_context():
+            meeting = db.session.get(Meeting, meeting_id)
+            started = time.monotonic()
+            registration, created = services.sign_up(db.session, meeting, signup_data(meeting, "tweede@school.nl"))
+            waited = time.monotonic() - started
+            assert created and waited < 1
+        assert sender.is_alive()  # the mail was still on its way during the sign-up
+        sender.join(timeout=30)
+    finally:
+        controller.stop()
+    with app.app_context():
+        statuses = dict(db.session.execute(sa.select(OutboxMessage.recipient, OutboxMessage.status)).all())
+    assert statuses == {"eerste@school.nl": OutboxStatus.SENT, "tweede@school.nl": OutboxStatus.PENDING}
