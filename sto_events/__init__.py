@@ -83,11 +83,12 @@ def create_app(config: dict | None = None) -> Flask:
     app.register_blueprint(accounts_bp)
     app.register_blueprint(admin_bp)
 
-    from . import errors, templating
+    from . import errors, pagecache, templating
     from .cli import register_cli
 
     errors.register(app)
     templating.register(app)
+    pagecache.register(app)
     register_cli(app)
     return app
 

@@ -50,6 +50,8 @@ class Config:
         #: Months after a meeting before its registrations are anonymised (`flask purge-personal-data`).
         self.RETENTION_MONTHS = _int("RETENTION_MONTHS", 12)
         self.MANAGE_LINK_MAX_AGE_DAYS = _int("MANAGE_LINK_MAX_AGE_DAYS", 180)
+        #: Seconds an anonymous view of the home page, meeting list or meeting detail is reused (0: never).
+        self.PAGE_CACHE_SECONDS = _int("PAGE_CACHE_SECONDS", 5)
         self.BABEL_DEFAULT_LOCALE = "nl"
         self.BABEL_DEFAULT_TIMEZONE = "Europe/Amsterdam"
         self.LANGUAGES = ["nl", "en"]

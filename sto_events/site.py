@@ -8,6 +8,7 @@ from flask import Blueprint, redirect, render_template, request, session, url_fo
 
 from .extensions import db
 from .meetings import services as meeting_services
+from .pagecache import cached_page
 
 bp = Blueprint("site", __name__)
 
@@ -26,6 +27,7 @@ def safe_next(target: str | None, fallback: str) -> str:
 
 
 @bp.get("/")
+@cached_page
 def home():
     """The home page: what STO Events is, and the next meetings."""
     meetings = meeting_services.upcoming(db.session, limit=3)

@@ -7,6 +7,7 @@ from flask_babel import gettext
 
 from ..extensions import db, htmx
 from ..notifications import ical
+from ..pagecache import cached_page
 from ..urls import absolute_url
 from . import services
 
@@ -25,12 +26,14 @@ def _meeting_url(meeting) -> str:
 
 
 @bp.get("/bijeenkomsten")
+@cached_page
 def index():
     """Upcoming published meetings with their themes and places left."""
     return render_template("meetings/index.html", meetings=services.upcoming(db.session))
 
 
 @bp.get("/bijeenkomsten/<slug:slug>")
+@cached_page
 def detail(slug: str):
     """One meeting with its programme; the places-left box refreshes itself through htmx."""
     meeting = services.published(db.session, slug) or abort(404)

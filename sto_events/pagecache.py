@@ -1,0 +1,99 @@
+"""A few seconds of memory for the busiest public pages (home, meeting list, meeting detail), per process.
+
+When a meeting opens, many visitors ask for the same pages at once; for a short while (`PAGE_CACHE_SECONDS`) they
+get the page as rendered for the first of them, with their own CSRF token put in. Only anonymous page views without
+a pending message are served from it; any change made in this process (a successful POST) empties it, and other
+processes see a change after at most `PAGE_CACHE_SECONDS`. The sign-up form and every personal page are never cached.
+"""
+
+from __future__ import annotations
+
+import time
+from collections import OrderedDict
+from dataclasses import dataclass
+from functools import wraps
+from threading import Lock
+
+from flask import current_app, g, make_response, request, session
+from flask_babel import get_locale
+from flask_login import current_user
+from flask_wtf.csrf import generate_csrf
+
+#: Stands in for the visitor's CSRF token in a stored page; no form field can produce it.
+PLACEHOLDER = "\x00csrf\x00"
+MAX_PAGES = 512
+
+
+@dataclass
+class _Page:
+    body: str
+    headers: list[tuple[str, str]]
+    expires: float
+
+
+_pages: OrderedDict[tuple, _Page] = OrderedDict()
+_lock = Lock()
+
+
+def clear() -> None:
+    with _lock:
+        _pages.clear()
+
+
+def csrf_token() -> str:
+    """The `csrf_token()` of templates: the placeholder while a page is rendered for the cache."""
+    return PLACEHOLDER if g.get("rendering_for_cache") else generate_csrf()
+
+
+def _cacheable() -> bool:
+    return (
+        current_app.config["PAGE_CACHE_SECONDS"] > 0
+        and request.method == "GET"
+        and not current_user.is_authenticated
+        and not session.get("_flashes")
+    )
+
+
+def cached_page(view):
+    """Serve this view's page from the cache when the visitor is anonymous and has no pending message."""
+
+    @wraps(view)
+    def wrapper(**kwargs):
+        if not _cacheable():
+            return view(**kwargs)
+        key = (request.full_path, str(get_locale()), request.headers.get("HX-Request"),
+               request.headers.get("HX-Target"))
+        now = time.monotonic()
+        with _lock:
+            page = _pages.get(key)
+        if page is None or page.expires <= now:
+            g.rendering_for_cache = True
+            try:
+                response = make_response(view(**kwargs))
+            finally:
+                g.rendering_for_cache = False
+            if response.status_code != 200 or response.mimetype != "text/html":
+                return response
+            page = _Page(response.get_data(as_text=True), list(response.headers.items()),
+                         now + current_app.config["PAGE_CACHE_SECONDS"])
+            with _lock:
+                _pages[key] = page
+                _pages.move_to_end(key)
+                while len(_pages) > MAX_PAGES:
+                    _pages.popitem(last=False)
+        headers = [(name, value) for name, value in page.headers if name.lower() != "content-length"]
+        return current_app.response_class(page.body.replace(PLACEHOLDER, generate_csrf()), 200, headers)
+
+    return wrapper
+
+
+def register(app) -> None:
+    # Flask-WTF offers `csrf_token` both ways; ours, registered later, wins in both.
+    app.jinja_env.globals["csrf_token"] = csrf_token
+    app.context_processor(lambda: {"csrf_token": csrf_token})
+
+    @app.after_request
+    def _forget_after_changes(response):
+        if request.method not in ("GET", "HEAD", "OPTIONS") and response.status_code < 400:
+            clear()
+        return response
