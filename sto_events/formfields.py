@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import unicodedata
+
 from flask_babel import lazy_gettext as _l
 from wtforms import EmailField
 from wtforms.validators import Email, InputRequired, Length, ValidationError
@@ -15,6 +17,14 @@ def no_control_characters(form, field):
     """Refuse NUL and other control characters (tabs and line breaks in free text are fine)."""
     if isinstance(field.data, str) and any(ord(ch) < 32 and ch not in "\r\n\t" for ch in field.data):
         raise ValidationError(_l("Deze tekst bevat tekens die niet zijn toegestaan."))
+
+
+def visible_text(form, field):
+    """Refuse text made only of invisible characters (zero-width spaces, direction marks): it would look empty."""
+    if isinstance(field.data, str) and field.data and not any(
+        not unicodedata.category(ch).startswith(("C", "Z")) for ch in field.data
+    ):
+        raise ValidationError(_l("Vul zichtbare tekst in."))
 
 
 def email_field(description=None) -> EmailField:

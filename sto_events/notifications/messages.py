@@ -27,7 +27,7 @@ def _subject(kind: str, title: str) -> str:
 
 def _queue(session: Session, registration, kind: str, ics_method: str | None) -> None:
     with force_locale(registration.locale):
-        manage_url = absolute_url("registrations.manage", token=manage_token(registration))
+        manage_url = absolute_url("registrations.manage", token=manage_token(registration, mailed=True))
         context = {
             "registration": registration,
             "meeting": registration.meeting,

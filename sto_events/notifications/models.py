@@ -51,6 +51,8 @@ class OutboxMessage(db.Model):
     next_attempt_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     #: When a sender claimed the row; a claim older than the lease is taken over after a crash.
     claimed_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    #: Which sender's claim this is: a sender whose claim ran out and was taken over neither sends nor records.
+    claim_id: Mapped[str | None] = mapped_column(sa.String(32))
     last_error: Mapped[str] = mapped_column(sa.Text, default="")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime())

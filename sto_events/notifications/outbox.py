@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import logging
+import secrets
 import smtplib
 import threading
 from datetime import timedelta
@@ -137,9 +138,10 @@ def _is_permanent(exc: Exception) -> bool:
     return False
 
 
-def claim_due(session: Session, limit: int = 20) -> list[int]:
+def claim_due(session: Session, limit: int = 20, claim: str | None = None) -> list[int]:
     """Claim up to `limit` due messages for this sender; a row is claimed by one sender only."""
     now = utcnow()
+    claim = claim or secrets.token_hex(8)
     due = sa.or_(
         sa.and_(OutboxMessage.status == OutboxStatus.PENDING, OutboxMessage.next_attempt_at <= now),
         sa.and_(OutboxMessage.status == OutboxStatus.SENDING, OutboxMessage.claimed_at < now - CLAIM_LEASE),
@@ -152,7 +154,7 @@ def claim_due(session: Session, limit: int = 20) -> list[int]:
         result = session.execute(
             sa.update(OutboxMessage)
             .where(OutboxMessage.id == message_id, due)
-            .values(status=OutboxStatus.SENDING, claimed_at=now)
+            .values(status=OutboxStatus.SENDING, claimed_at=now, claim_id=claim)
             .execution_options(synchronize_session=False)
         )
         if result.rowcount == 1:
@@ -161,50 +163,74 @@ def claim_due(session: Session, limit: int = 20) -> list[int]:
     return claimed
 
 
-def deliver(session: Session, message_id: int) -> OutboxStatus:
+def _ours(message_id: int, claim: str | None):
+    """The row, as long as it is still claimed by this sender (not taken over, not dropped by an erasure)."""
+    condition = [OutboxMessage.id == message_id, OutboxMessage.status == OutboxStatus.SENDING]
+    if claim is not None:
+        condition.append(OutboxMessage.claim_id == claim)
+    return condition
+
+
+def deliver(session: Session, message_id: int, claim: str | None = None) -> OutboxStatus | None:
     """Send one claimed message and record the outcome: sent, retried later, or failed for good.
 
-    No transaction is open while the mail server is spoken to: on SQLite a writer holds the database's write lock,
-    and a slow mail server must never make a sign-up wait. The claim keeps other senders away meanwhile."""
-    row = session.get(OutboxMessage, message_id, populate_existing=True)
+    The claim is renewed just before sending and checked again when the outcome is written: a sender whose claim
+    ran out (and was taken over), or whose message was dropped meanwhile, sends nothing and writes nothing
+    (None). No transaction is open while the mail server is spoken to: on SQLite a writer holds the database's
+    write lock, and a slow mail server must never make a sign-up wait."""
+    renewed = session.execute(
+        sa.update(OutboxMessage).where(*_ours(message_id, claim)).values(claimed_at=utcnow())
+        .execution_options(synchronize_session=False)
+    )
+    row = session.get(OutboxMessage, message_id, populate_existing=True) if renewed.rowcount == 1 else None
+    if row is None:
+        session.rollback()
+        return None
     error = None
     try:
         msg = build_message(row)
     except Exception as exc:  # noqa: BLE001 - one bad message must never stop the others
         error = exc
-    session.rollback()
+    session.commit()
     if error is None:
         try:
             _transmit(msg)
         except Exception as exc:  # noqa: BLE001 - one bad message must never stop the others
             error = exc
-    row = session.get(OutboxMessage, message_id, populate_existing=True)
-    row.attempts += 1
+    row = session.scalar(sa.select(OutboxMessage).where(*_ours(message_id, claim)).execution_options(
+        populate_existing=True))
+    if row is None:
+        session.rollback()
+        log.warning("mail %s: dropped or taken over while it was being sent", message_id)
+        return None
+    values = {"attempts": row.attempts + 1, "claim_id": None}
     if error is None:
-        row.status = OutboxStatus.SENT
-        row.sent_at = utcnow()
-        row.last_error = ""
+        values.update(status=OutboxStatus.SENT, sent_at=utcnow(), last_error="")
     else:
-        row.last_error = f"{type(error).__name__}: {error}"[:2000]
-        if _is_permanent(error) or row.attempts >= current_app.config["OUTBOX_MAX_ATTEMPTS"]:
-            row.status = OutboxStatus.FAILED
-            log.error("mail %s failed for good: %s", row.id, _summary(error))
+        values["last_error"] = f"{type(error).__name__}: {error}"[:2000]
+        if _is_permanent(error) or values["attempts"] >= current_app.config["OUTBOX_MAX_ATTEMPTS"]:
+            values["status"] = OutboxStatus.FAILED
+            log.error("mail %s failed for good: %s", message_id, _summary(error))
         else:
-            backoff = current_app.config["OUTBOX_BACKOFF_SECONDS"] * 2 ** (row.attempts - 1)
-            row.status = OutboxStatus.PENDING
-            row.next_attempt_at = utcnow() + timedelta(seconds=min(backoff, 6 * 3600))
-            log.warning("mail %s not sent (attempt %s): %s", row.id, row.attempts, _summary(error))
-    status = row.status
+            backoff = current_app.config["OUTBOX_BACKOFF_SECONDS"] * 2 ** (values["attempts"] - 1)
+            values.update(status=OutboxStatus.PENDING,
+                          next_attempt_at=utcnow() + timedelta(seconds=min(backoff, 6 * 3600)))
+            log.warning("mail %s not sent (attempt %s): %s", message_id, values["attempts"], _summary(error))
+    recorded = session.execute(
+        sa.update(OutboxMessage).where(*_ours(message_id, claim)).values(**values)
+        .execution_options(synchronize_session=False)
+    )
     session.commit()
-    return status  # read before the commit: reading after it would open a new transaction (a lock, on SQLite)
+    return values["status"] if recorded.rowcount == 1 else None
 
 
 def run_once(session: Session, limit: int = 20) -> int:
     """Deliver every message that is due now; returns how many were attempted."""
     attempted = 0
-    while ids := claim_due(session, limit):
+    claim = secrets.token_hex(8)
+    while ids := claim_due(session, limit, claim):
         for message_id in ids:
-            deliver(session, message_id)
+            deliver(session, message_id, claim)
             attempted += 1
         if len(ids) < limit:
             break

@@ -43,7 +43,13 @@ class PresenceRow:
 
 
 def looks_like_formula(value: object) -> bool:
-    return isinstance(value, str) and value.startswith(FORMULA_STARTS)
+    """Also when invisible characters (a zero-width space, a direction mark) or spaces come first."""
+    if not isinstance(value, str):
+        return False
+    visible = value.lstrip(" \u00a0")
+    while visible and unicodedata.category(visible[0]) == "Cf":
+        visible = visible[1:].lstrip(" \u00a0")
+    return value.startswith(FORMULA_STARTS) or visible.startswith(FORMULA_STARTS)
 
 
 def neutralise(value: object) -> object:

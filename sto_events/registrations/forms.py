@@ -2,16 +2,13 @@
 
 from __future__ import annotations
 
-import re
-import secrets
-
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import BooleanField, HiddenField, RadioField, StringField, TextAreaField
+from wtforms import BooleanField, RadioField, StringField, TextAreaField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import InputRequired, Length, Optional
 
-from ..formfields import email_field, no_control_characters, strip
+from ..formfields import email_field, no_control_characters, strip, visible_text
 from ..meetings.models import Meeting
 from .models import ParticipantRole
 
@@ -34,9 +31,6 @@ class WorkshopsForm(FlaskForm):
         return {round_id: getattr(self, name).data for round_id, name in self.round_field_names}
 
 
-SUBMISSION_KEY = re.compile(r"[A-Za-z0-9_-]{16,64}")
-
-
 class SignUpForm(WorkshopsForm):
     name = StringField(
         _l("Naam"),
@@ -45,6 +39,7 @@ class SignUpForm(WorkshopsForm):
             InputRequired(message=_l("Vul uw naam in.")),
             Length(max=200, message=_l("Gebruik hoogstens %(max)d tekens.")),
             no_control_characters,
+            visible_text,
         ],
         description=_l("Voor uw naambadge en de presentielijst."),
     )
@@ -58,6 +53,7 @@ class SignUpForm(WorkshopsForm):
             InputRequired(message=_l("Vul de naam van uw school of organisatie in.")),
             Length(max=200, message=_l("Gebruik hoogstens %(max)d tekens.")),
             no_control_characters,
+            visible_text,
         ],
         description=_l("School, instelling of bedrijf waar u werkt."),
     )
@@ -94,12 +90,6 @@ class SignUpForm(WorkshopsForm):
             "U kunt dit altijd weer uitzetten."
         ),
     )
-    #: A fresh random key per form shown; sending the same form again is recognised by it.
-    submission = HiddenField(default=lambda: secrets.token_urlsafe(18))
-
-    def submission_key(self) -> str:
-        value = self.submission.data or ""
-        return value if SUBMISSION_KEY.fullmatch(value) else ""
 
 
 def workshops_form_class(meeting: Meeting, base: type[WorkshopsForm]) -> type[WorkshopsForm]:

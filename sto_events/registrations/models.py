@@ -80,8 +80,9 @@ class Registration(db.Model):
     checked_in_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     #: Set when the personal data was removed after the retention period.
     anonymised_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
-    #: A random key the sign-up form carried: the same form sent again (a double click, a resend) is the same person.
-    submission_key: Mapped[str | None] = mapped_column(sa.String(64))
+    #: SHA-256 of the random key the signing-up browser holds in its session: the same form sent again from that
+    #: browser (a double click, ten at once) is recognised as the same person, even before any answer arrived.
+    browser_hash: Mapped[str | None] = mapped_column(sa.String(64))
 
     meeting: Mapped[Meeting] = relationship()
     choices: Mapped[list[WorkshopChoice]] = relationship(

@@ -8,7 +8,7 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
 from ..meetings.models import Meeting
-from ..notifications.models import OutboxMessage, OutboxStatus
+from ..notifications.models import OutboxMessage
 from ..timeutil import utcnow
 from . import services
 from .models import Registration, RegistrationStatus
@@ -22,16 +22,14 @@ def _strip(registration: Registration) -> None:
     registration.region = ""
     registration.questions = ""
     registration.share_with_participants = False
-    registration.submission_key = None
+    registration.browser_hash = None
     registration.anonymised_at = utcnow()
 
 
-def _drop_mails(session: Session, registration_ids: list[int], pending_only: bool = False) -> None:
-    """Mails hold names and addresses too."""
-    statement = sa.delete(OutboxMessage).where(OutboxMessage.registration_id.in_(registration_ids))
-    if pending_only:
-        statement = statement.where(OutboxMessage.status.in_([OutboxStatus.PENDING, OutboxStatus.FAILED]))
-    session.execute(statement)
+def _drop_mails(session: Session, registration_ids: list[int]) -> None:
+    """Mails hold names and addresses too: sent, waiting, failed, and the one a sender may be busy with (it will
+    find its message gone and record nothing)."""
+    session.execute(sa.delete(OutboxMessage).where(OutboxMessage.registration_id.in_(registration_ids)))
 
 
 def export(session: Session, registration: Registration) -> dict:
@@ -72,12 +70,13 @@ def export(session: Session, registration: Registration) -> dict:
     }
 
 
-def fellow_participants(session: Session, registration: Registration) -> list[tuple[str, str]]:
+def fellow_participants(session: Session, registration: Registration, address_proven: bool) -> list[tuple[str, str]]:
     """Name and organisation of the other confirmed participants of the same meeting who agreed to show them.
 
-    Only someone who takes part (confirmed or waiting) sees the list; consent is read at every call, so a
-    withdrawal hides the person at once."""
-    if registration.status == RegistrationStatus.CANCELLED or registration.anonymised_at is not None:
+    Only a confirmed participant who proved their address (by opening a link we mailed) sees the list: anyone can
+    sign up with a made-up address, and that must not be enough. Consent is read at every call, so a withdrawal
+    hides the person at once."""
+    if not address_proven or registration.status != RegistrationStatus.CONFIRMED or registration.anonymised_at:
         return []
     rows = session.execute(
         sa.select(Registration.name, Registration.organisation)
@@ -101,7 +100,7 @@ def set_sharing(session: Session, registration: Registration, share: bool) -> No
 
 
 def erase(session: Session, registration: Registration) -> None:
-    """Cancel (freeing the seat for the next person) and remove the personal data and unsent mails."""
+    """Cancel (freeing the seat for the next person) and remove the personal data and every mail about it."""
     services.lock_meeting(session, registration.meeting_id)
     session.refresh(registration)
     if registration.status == RegistrationStatus.CONFIRMED:
@@ -109,7 +108,7 @@ def erase(session: Session, registration: Registration) -> None:
     registration.status = RegistrationStatus.CANCELLED
     registration.cancelled_at = registration.cancelled_at or utcnow()
     registration.waitlisted_at = None
-    _drop_mails(session, [registration.id], pending_only=True)
+    _drop_mails(session, [registration.id])
     _strip(registration)
     session.flush()
     services.promote_waitlist(session, registration.meeting_id)

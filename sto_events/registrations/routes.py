@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import secrets
 
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, session, url_for
 from flask_babel import get_locale
@@ -16,7 +17,7 @@ from ..urls import absolute_url
 from . import privacy, services
 from .forms import CancelForm, SignUpForm, WorkshopsForm, workshops_form_class
 from .models import ParticipantRole, RegistrationStatus
-from .tokens import ExpiredToken, InvalidToken, manage_token, read_manage_token
+from .tokens import ExpiredToken, InvalidToken, manage_token, read_manage_token, was_mailed
 
 bp = Blueprint("registrations", __name__)
 
@@ -54,6 +55,7 @@ def sign_up(slug: str):
     """The sign-up form; a valid POST registers (or wait-lists) and redirects to the registration."""
     meeting = _open_meeting(slug)
     form = workshops_form_class(meeting, SignUpForm)()
+    browser_key = _browser_key()
     if not meeting.is_open:
         return render_template("registrations/closed.html", meeting=meeting), 409
     if form.validate_on_submit():
@@ -66,7 +68,7 @@ def sign_up(slug: str):
             questions=form.questions.data or "",
             share_with_participants=form.share_with_participants.data,
             locale=str(get_locale() or "nl"),
-            submission_key=form.submission_key(),
+            browser_key=browser_key,
             workshops=form.chosen_workshops(),
         )
         try:
@@ -74,8 +76,8 @@ def sign_up(slug: str):
         except services.RegistrationError as error:
             form.form_errors.append(_error_message(error))
         else:
-            mine = registration.public_id in session.get(MY_REGISTRATIONS, []) or services.same_submission(
-                registration, data.submission_key
+            mine = registration.public_id in session.get(MY_REGISTRATIONS, []) or services.same_browser(
+                registration, browser_key
             )
             if not created and not mine:
                 # Someone typed an address that is already registered: send the link to that address, never
@@ -94,10 +96,21 @@ def sign_up(slug: str):
     if form.csrf_token.errors:
         form.form_errors.append(_("Het formulier was verlopen. Controleer uw gegevens en verstuur het opnieuw."))
     status = 422 if request.method == "POST" else 200
-    return render_template("registrations/sign_up.html", meeting=meeting, form=form), status
+    # A form sent back with errors holds what the person typed.
+    return _no_store(current_app.make_response((render_template("registrations/sign_up.html", meeting=meeting,
+                                                                form=form), status)))
 
 
 MY_REGISTRATIONS = "my_registrations"
+BROWSER_KEY = "browser_key"
+
+
+def _browser_key() -> str:
+    """A random key this browser keeps in its (signed) session from the moment it sees the sign-up form."""
+    key = session.get(BROWSER_KEY)
+    if not isinstance(key, str) or len(key) != 24:
+        key = session[BROWSER_KEY] = secrets.token_urlsafe(18)
+    return key
 
 
 def _remember(registration) -> None:
@@ -178,9 +191,10 @@ def manage(token: str):
                 return redirect(url_for(".manage", token=token), code=303)
         else:
             status = 422
+    address_proven = was_mailed(token)
     response = render_template(
         "registrations/manage.html", registration=registration, meeting=meeting, form=form, token=token,
-        fellows=privacy.fellow_participants(db.session, registration),
+        fellows=privacy.fellow_participants(db.session, registration, address_proven), address_proven=address_proven,
     )
     return _no_store(current_app.make_response((response, status)))
 

@@ -7,6 +7,7 @@ the take cannot race; a savepoint undoes a partial take when one of the places i
 
 from __future__ import annotations
 
+import hashlib
 import hmac
 import time
 import unicodedata
@@ -43,8 +44,8 @@ class SignUp:
     questions: str = ""
     share_with_participants: bool = False
     locale: str = "nl"
-    #: The sign-up form's own random key (empty when the form did not carry one).
-    submission_key: str = ""
+    #: The random key the signing-up browser holds in its session (empty when unknown).
+    browser_key: str = ""
     #: round id -> workshop id
     workshops: dict[int, int] = field(default_factory=dict)
 
@@ -56,15 +57,26 @@ def normalize_email(email: str) -> str:
 def clean_line(value: str) -> str:
     """Single-line text: no line breaks or other control characters, so it cannot break a mail header or .ics.
 
-    Format characters stay as typed: the joiner inside an emoji such as 👩‍🔧, and direction marks in names."""
-    return " ".join(
+    Format characters inside the text stay as typed: the joiner in an emoji such as 👩‍🔧, direction marks in a
+    name. At either end, where they only hide what follows or precedes, they go."""
+    text = " ".join(
         "".join(ch if ch.isprintable() or unicodedata.category(ch) == "Cf" else " " for ch in value).split()
     )
+    while text and unicodedata.category(text[0]) == "Cf":
+        text = text[1:].lstrip()
+    while text and unicodedata.category(text[-1]) == "Cf":
+        text = text[:-1].rstrip()
+    return text
 
 
-def same_submission(registration: Registration, submission_key: str) -> bool:
-    """Whether this submit is the very form that made the registration (sent twice, or ten times at once)."""
-    return bool(submission_key) and hmac.compare_digest(registration.submission_key or "", submission_key)
+def _browser_hash(browser_key: str) -> str | None:
+    return hashlib.sha256(browser_key.encode()).hexdigest() if browser_key else None
+
+
+def same_browser(registration: Registration, browser_key: str) -> bool:
+    """Whether this submit comes from the browser that made the registration (sent twice, or ten times at once)."""
+    expected = _browser_hash(browser_key)
+    return expected is not None and hmac.compare_digest(registration.browser_hash or "", expected)
 
 
 def find_active(session: Session, meeting_id: int, email: str) -> Registration | None:
@@ -205,7 +217,7 @@ def sign_up(session: Session, meeting: Meeting, data: SignUp) -> tuple[Registrat
         questions=data.questions.strip(),
         share_with_participants=data.share_with_participants,
         locale=data.locale,
-        submission_key=data.submission_key or None,
+        browser_hash=_browser_hash(data.browser_key),
         status=RegistrationStatus.WAITLISTED,
         waitlisted_at=utcnow(),
         choices=[WorkshopChoice(round_id=r, workshop_id=w) for r, w in workshops.items()],

@@ -22,12 +22,13 @@ def _serializer(salt: str = MANAGE_SALT) -> URLSafeTimedSerializer:
     return URLSafeTimedSerializer(current_app.config["SECRET_KEY"], salt=salt)
 
 
-def manage_token(registration) -> str:
-    return _serializer().dumps({"r": registration.public_id})
+def manage_token(registration, mailed: bool = False) -> str:
+    """The manage link. `mailed` marks the links we send by mail: opening one shows that the person reads mail
+    at this address, which a link shown right after the sign-up does not."""
+    return _serializer().dumps({"r": registration.public_id, "m": 1} if mailed else {"r": registration.public_id})
 
 
-def read_manage_token(token: str) -> str:
-    """Return the registration's public id the token was made for."""
+def _manage_claims(token: str) -> dict:
     max_age = current_app.config["MANAGE_LINK_MAX_AGE_DAYS"] * 24 * 3600
     try:
         data = _serializer().loads(token, max_age=max_age)
@@ -37,7 +38,17 @@ def read_manage_token(token: str) -> str:
         raise InvalidToken from exc
     if not isinstance(data, dict) or not isinstance(data.get("r"), str):
         raise InvalidToken
-    return data["r"]
+    return data
+
+
+def read_manage_token(token: str) -> str:
+    """Return the registration's public id the token was made for."""
+    return _manage_claims(token)["r"]
+
+
+def was_mailed(token: str) -> bool:
+    """Whether this (valid) manage link is one we mailed to the registration's address."""
+    return _manage_claims(token).get("m") == 1
 
 
 def check_in_token(registration) -> str:

@@ -93,6 +93,8 @@ def xlsx_export(client, meeting_id, query=""):
         ("\t=1+1", "'\t=1+1"),
         ("\r=1+1", "'\r=1+1"),
         ("Zoë Ölçek", "Zoë Ölçek"),
+        ("\u200b=HYPERLINK(\"http://x\")", "'\u200b=HYPERLINK(\"http://x\")"),
+        ("\u202e \u200e+1", "'\u202e \u200e+1"),
         ("a=1", "a=1"),
         ("", ""),
         (3, 3),

@@ -86,8 +86,11 @@ def test_a_slow_mail_server_never_holds_up_a_sign_up(app_factory, make_meeting):
     from tests.conftest import free_port
     from tests.registrations.helpers import signup_data
 
+    talking = threading.Event()
+
     class Slow:
         async def handle_DATA(self, server, session, envelope):
+            talking.set()
             await asyncio.sleep(3)
             return "250 OK"
 
@@ -108,7 +111,7 @@ def test_a_slow_mail_server_never_holds_up_a_sign_up(app_factory, make_meeting):
 
         sender = threading.Thread(target=send)
         sender.start()
-        time.sleep(0.5)  # the sender is now waiting for the mail server
+        assert talking.wait(timeout=20)  # the sender is now waiting for the mail server
         with app.app_context():
             meeting = db.session.get(Meeting, meeting_id)
             started = time.monotonic()
@@ -122,3 +125,23 @@ def test_a_slow_mail_server_never_holds_up_a_sign_up(app_factory, make_meeting):
     with app.app_context():
         statuses = dict(db.session.execute(sa.select(OutboxMessage.recipient, OutboxMessage.status)).all())
     assert statuses == {"eerste@school.nl": OutboxStatus.SENT, "tweede@school.nl": OutboxStatus.PENDING}
+
+
+def test_a_sender_whose_claim_was_taken_over_or_whose_mail_was_dropped_does_nothing(sender_app, smtp):
+    with sender_app.app_context():
+        for name in ("overgenomen", "verwijderd"):
+            outbox.queue(db.session, kind="test", recipient=f"{name}@school.nl", subject=name, body_text="t",
+                         body_html="t")
+        db.session.commit()
+        taken, dropped = outbox.claim_due(db.session, claim="slow-sender")
+        # While the slow sender dawdled, its claim ran out and another sender took the first message over...
+        db.session.execute(sa.update(OutboxMessage).where(OutboxMessage.id == taken).values(claim_id="other"))
+        # ...and the second was erased with the registration it belonged to.
+        db.session.execute(sa.delete(OutboxMessage).where(OutboxMessage.id == dropped))
+        db.session.commit()
+        assert outbox.deliver(db.session, taken, "slow-sender") is None
+        assert outbox.deliver(db.session, dropped, "slow-sender") is None
+        row = db.session.get(OutboxMessage, taken)
+        assert (row.status, row.claim_id, row.attempts) == (OutboxStatus.SENDING, "other", 0)
+        assert outbox.deliver(db.session, taken, "other") == OutboxStatus.SENT
+    assert [m["to"] for m in smtp.inbox.messages] == [["overgenomen@school.nl"]]  # sent once, by its owner

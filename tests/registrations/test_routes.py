@@ -90,6 +90,8 @@ def test_full_meeting_puts_person_on_waiting_list(client, add_meeting):
         ({"email": "zoë@school.nl"}, "email", "Vul een geldig e-mailadres in"),
         ({"questions": "q" * 10_000}, "questions", "Gebruik hoogstens 2000 tekens."),
         ({"name": "Nul\x00byte"}, "name", "tekens die niet zijn toegestaan"),
+        ({"name": "\u200b\u200e"}, "name", "Vul zichtbare tekst in."),
+        ({"organisation": "\u2060 \u200b"}, "organisation", "Vul zichtbare tekst in."),
     ],
 )
 def test_bad_input_shows_error_next_to_field_and_keeps_values(app, client, add_meeting, overrides, field, message):

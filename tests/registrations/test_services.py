@@ -223,3 +223,4 @@ def test_names_are_cleaned_of_line_breaks(session, make_meeting):
     )
     assert registration.name == "Evil Bcc: victim@x.nl"
     assert registration.organisation == "Org"
+    assert services.clean_line("\u200b\u202e Ab\u200dc \u2066") == "Ab\u200dc"  # hidden ends go, the inside stays
