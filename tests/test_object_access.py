@@ -86,7 +86,8 @@ def world(app, make_meeting, make_user):
                           sent_by_id=organiser.id, sent_by_email=organiser.email)
         session.add(mailing)
         session.commit()
-        accounts.invite(session, "nieuw.regio@stotest.nl", "Nieuwe Regio", Role.REGION_COORDINATOR, organiser)
+        invited = accounts.invite(session, "nieuw.regio@stotest.nl", "Nieuwe Regio", Role.REGION_COORDINATOR,
+                                  organiser)
         invitation = link_in_outbox(r"/uitnodiging/(\S+)")
         accounts.request_password_reset(session, organiser_email)
         reset = link_in_outbox(r"/wachtwoord-instellen/(\S+)")
@@ -99,6 +100,7 @@ def world(app, make_meeting, make_user):
             theirs=SimpleNamespace(id=theirs.id, public_id=theirs.public_id,
                                    manage=tokens.manage_token(theirs), check_in=tokens.check_in_token(theirs)),
             mailing_id=mailing.id, invitation=invitation, reset=reset, organiser_email=organiser_email,
+            user_id=invited.id,
         )
     # The participant signs up over HTTP, so the browser's session knows their own registration too.
     participant = app.test_client()
@@ -117,6 +119,7 @@ def foreign_values(rule, world) -> list[dict]:
         by_name = {
             "registration_id": world.theirs.id, "meeting_id": world.draft.id, "round_id": world.draft.round_id,
             "workshop_id": world.draft.workshop_id, "mailing_id": world.mailing_id, "token": world.theirs.check_in,
+            "user_id": world.user_id,
         }
         return [{arg: by_name[arg] for arg in rule.arguments}]
     if group == "participant_link":
@@ -179,7 +182,7 @@ def snapshot(app, world) -> dict:
             "rounds": db.session.scalar(sa.text("SELECT count(*) FROM workshop_round")),
             "workshops": db.session.scalar(sa.text("SELECT count(*) FROM workshop")),
             "accounts": db.session.execute(
-                sa.select(User.email, User.role, User.password_hash, User.auth_version)
+                sa.select(User.email, User.role, User.password_hash, User.auth_version, User.active)
                 .where(User.email.in_([world.organiser_email, "nieuw.regio@stotest.nl"])).order_by(User.id)
             ).all(),
             "mails": db.session.scalar(sa.text("SELECT count(*) FROM outbox_message")),

@@ -156,6 +156,26 @@ def redeem(session: Session, secret: str, purpose: TokenPurpose, password: str) 
     return user
 
 
+def set_active(session: Session, user: User, active: bool, by: User) -> None:
+    """Switch an account off (someone left the team) or on again. Switching off ends every session of the account
+    and kills its open invitation and reset links; nobody can switch off their own account."""
+    if not active and user.id == by.id:
+        raise AccountError("self")
+    if user.active == active:
+        return
+    user.active = active
+    if not active:
+        user.auth_version += 1
+        session.execute(
+            sa.update(AccountToken)
+            .where(AccountToken.user_id == user.id, AccountToken.used_at.is_(None))
+            .values(used_at=utcnow())
+            .execution_options(synchronize_session=False)
+        )
+    audit.record(session, by, "user.activate" if active else "user.deactivate", user, user.email)
+    session.commit()
+
+
 def end_sessions(session: Session, user: User) -> None:
     """Invalidate every cookie issued for this account (logout)."""
     user.auth_version += 1

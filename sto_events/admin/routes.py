@@ -9,7 +9,7 @@ from flask_login import current_user
 from ..accounts import services as account_services
 from ..accounts.access import require_role
 from ..accounts.forms import InviteForm
-from ..accounts.models import Role
+from ..accounts.models import Role, User
 from ..extensions import db
 from ..meetings import services as meeting_services
 from ..notifications import outbox
@@ -56,6 +56,21 @@ def users():
     elif request.method == "POST":
         status = 422
     return render_template("admin/users.html", form=form, users=account_services.users(db.session)), status
+@bp.post("/gebruikers/<int:user_id>/actief")
+def set_user_active(user_id: int):
+    """Switch an account off or on again (from the accounts list)."""
+    user = db.get_or_404(User, user_id)
+    active = request.form.get("active") == "1"
+    try:
+        account_services.set_active(db.session, user, active, actor())
+    except account_services.AccountError:
+        flash(_("U kunt uw eigen account niet uitzetten."), "error")
+    else:
+        flash(_("Het account van %(name)s staat weer aan.", name=user.name) if active
+              else _("Het account van %(name)s staat uit. Inloggen kan niet meer.", name=user.name), "ok")
+    return redirect(url_for(".users"), code=303)
+
+
 from . import meeting_routes  # noqa: E402,F401  (routes on the same blueprint)
 from . import attendee_routes  # noqa: E402,F401
 from . import export_routes  # noqa: E402,F401

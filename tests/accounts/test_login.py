@@ -252,3 +252,45 @@ def test_an_expired_invitation_is_refused_and_a_new_one_can_be_sent(app, client,
             "role": "school_contact"}
     again = client.post("/beheer/gebruikers", data=data)
     assert again.status_code == 303  # never accepted: a fresh invitation goes out
+
+
+def test_an_organiser_switches_an_account_off_and_on_again(app, client, make_user, smtp):
+    app.config.update(MAIL_SERVER="127.0.0.1", MAIL_PORT=smtp.port)
+    me = make_user(Role.ORGANISER)
+    leaver = make_user(Role.ORGANISER, email="vertrokken@stotest.nl", name="Vera Vertrokken")
+    theirs = app.test_client()
+    login(theirs, leaver)
+    theirs.post("/wachtwoord-vergeten", data={"email": leaver, "csrf_token": page_csrf(theirs)})
+    login(client, me)
+    with app.app_context():
+        ids = dict(db.session.execute(sa.select(User.email, User.id)).all())
+    page = client.get("/beheer/gebruikers").get_data(as_text=True)
+    assert f"/beheer/gebruikers/{ids[leaver]}/actief" in page
+    assert f"/beheer/gebruikers/{ids[me]}/actief" not in page  # no button to switch yourself off
+
+    response = client.post(f"/beheer/gebruikers/{ids[leaver]}/actief",
+                           data={"active": "0", "csrf_token": page_csrf(client, "/beheer/gebruikers")})
+    assert response.status_code == 303
+    assert "Het account van Vera Vertrokken staat uit" in client.get("/beheer/gebruikers").get_data(as_text=True)
+    assert theirs.get("/beheer/").status_code == 302  # the open session ended at once
+    refused = login(theirs, leaver)
+    assert refused.status_code == 422 and "Deze combinatie van e-mailadres en wachtwoord" in refused.get_data(
+        as_text=True)
+    deliver_outbox(app)
+    [reset_mail] = smtp.inbox.to(leaver)
+    link = re.search(r"http://sto\.test(/wachtwoord-instellen/\S+)", reset_mail.get_body(("plain",)).get_content())
+    assert theirs.get(link.group(1)).status_code == 404  # the reset link sent before died with the account
+
+    # Switching yourself off is refused, even when asked for directly.
+    client.post(f"/beheer/gebruikers/{ids[me]}/actief",
+                data={"active": "0", "csrf_token": page_csrf(client, "/beheer/gebruikers")})
+    assert client.get("/beheer/").status_code == 200
+
+    client.post(f"/beheer/gebruikers/{ids[leaver]}/actief",
+                data={"active": "1", "csrf_token": page_csrf(client, "/beheer/gebruikers")})
+    assert login(theirs, leaver).status_code == 303
+    with app.app_context():
+        from sto_events.audit.models import AuditEntry
+
+        actions = db.session.scalars(sa.select(AuditEntry.action).order_by(AuditEntry.id)).all()
+    assert actions[-2:] == ["user.deactivate", "user.activate"]
