@@ -5,13 +5,13 @@ from __future__ import annotations
 import logging
 import uuid
 
-from flask import render_template
+from flask import g, render_template
 from flask_babel import lazy_gettext as _l
 from flask_wtf.csrf import CSRFError
 from sqlalchemy.exc import DataError, DBAPIError, OperationalError
 from werkzeug.exceptions import HTTPException, InternalServerError
 
-from .extensions import db
+from .extensions import db, login_manager
 
 log = logging.getLogger(__name__)
 
@@ -70,6 +70,8 @@ def register(app) -> None:
     @app.errorhandler(OperationalError)
     def database_unavailable(exc):
         db.session.rollback()
+        # The page is shown as to a visitor: loading the logged-in user would ask the database again.
+        g._login_user = login_manager.anonymous_user()
         reference = uuid.uuid4().hex[:8]
         # The reference ties what the visitor reports to this line in the log; no details reach the page.
         log.error("database unavailable or busy (reference %s): %s", reference, exc.__class__.__name__)

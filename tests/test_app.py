@@ -1,5 +1,6 @@
 """The app as a whole: settings, error pages, CLI jobs and demo data."""
 
+import re
 from datetime import date
 
 import pytest
@@ -53,13 +54,24 @@ def test_unexpected_error_shows_dutch_500_page(app_factory):
     assert_hardened(response, "500")
 
 
-def test_database_down_shows_friendly_503(app_factory):
+def test_database_down_shows_friendly_503(app_factory, make_user, login_as, client):
     app = app_factory("postgresql+psycopg://nobody@127.0.0.1:1/none")
     app.config["PROPAGATE_EXCEPTIONS"] = False
     response = app.test_client().get("/bijeenkomsten")
     assert response.status_code == 503
     assert "Even niet beschikbaar" in response.get_data(as_text=True)
     assert_hardened(response, "503")
+    # A logged-in organiser gets the same page: the error page does not ask the database for the user again.
+    login_as()
+    organiser = app.test_client()
+    organiser.set_cookie("session", client.get_cookie("session").value)
+    for url in ("/beheer/", "/bijeenkomsten"):
+        response = organiser.get(url)
+        assert response.status_code == 503 and "Referentie" in response.get_data(as_text=True), url
+    # Its style sheet still loads: static files never ask the database for the user.
+    stylesheet = re.search(r'href="(/static/css/[^"]+)"', response.get_data(as_text=True)).group(1)
+    with organiser.get(stylesheet) as sheet:
+        assert sheet.status_code == 200
 
 
 def test_too_large_request_is_413(client):

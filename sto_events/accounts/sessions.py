@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import time
 
-from flask import current_app, flash, session
+from flask import current_app, flash, request, session
 from flask_babel import gettext as _
 from flask_login import current_user, logout_user
 
@@ -20,8 +20,11 @@ def start() -> None:
 
 
 def check() -> None:
-    """before_request: end a session that was idle too long or is simply too old."""
-    if not current_user.is_authenticated:
+    """before_request: end a session that was idle too long or is simply too old.
+
+    Not for static files: they need no user, and must load even while the database is away (the error page's
+    style sheet)."""
+    if request.endpoint == "static" or not current_user.is_authenticated:
         return
     config = current_app.config
     now = int(time.time())
