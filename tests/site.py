@@ -40,6 +40,7 @@ def build_site(app):
             "meeting_id": meeting.id,
             "registration_id": people[0].id,
             "workshop_id": meeting.rounds[0].workshops[0].id,
+            "round_id": meeting.rounds[0].id,
             "mailing_id": session.scalar(sa.select(Mailing.id)),
             ("registrations", "token"): manage_token(people[0]),
             ("admin", "token"): check_in_token(people[0]),

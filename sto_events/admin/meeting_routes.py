@@ -155,6 +155,33 @@ def add_round(meeting_id: int):
     return _render_meeting(meeting, _meeting_form(meeting), form, 422)
 
 
+@bp.route("/rondes/<int:round_id>", methods=["GET", "POST"])
+def workshop_round(round_id: int):
+    """Rename a round or change its times (on the meeting's day)."""
+    workshop_round = db.get_or_404(WorkshopRound, round_id)
+    meeting = workshop_round.meeting
+    if request.method == "GET":
+        form = RoundForm(data={"title": workshop_round.title, "start_time": local(workshop_round.starts_at).time(),
+                               "end_time": local(workshop_round.ends_at).time()})
+    else:
+        form = RoundForm()
+    status = 200
+    if form.validate_on_submit():
+        day = local(meeting.starts_at).date()
+        try:
+            planning.update_round(db.session, workshop_round, form.title.data, _at(day, form.start_time.data),
+                                  _at(day, form.end_time.data), actor())
+        except planning.PlanningError as error:
+            form.start_time.errors.append(planning_message(error))
+            status = 422
+        else:
+            flash(_("De ronde is opgeslagen."), "ok")
+            return redirect(url_for(".meeting", meeting_id=meeting.id, _anchor=f"round-{round_id}"), code=303)
+    elif request.method == "POST":
+        status = 422
+    return render_template("admin/round.html", workshop_round=workshop_round, meeting=meeting, form=form), status
+
+
 @bp.post("/rondes/<int:round_id>/verwijderen")
 def delete_round(round_id: int):
     """Remove a round nobody has chosen in."""

@@ -237,3 +237,31 @@ def test_moving_a_meeting_moves_its_rounds(app, client, login_as, make_meeting):
     with app.app_context():
         moved = db.session.get(Meeting, meeting_id)
         assert moved.rounds[0].starts_at - moved.starts_at == round_offset
+
+
+def test_a_round_is_renamed_and_moved_on_its_own_page(app, client, login_as, make_meeting):
+    from sto_events.meetings.models import WorkshopRound
+    from sto_events.timeutil import local
+
+    with app.app_context():
+        meeting = make_meeting(db.session)
+        round_id, meeting_id = meeting.rounds[0].id, meeting.id
+        day = local(meeting.starts_at).date()
+    login_as(Role.ORGANISER)
+    assert f"/beheer/rondes/{round_id}" in client.get(f"/beheer/bijeenkomsten/{meeting_id}").get_data(as_text=True)
+    page = client.get(f"/beheer/rondes/{round_id}").get_data(as_text=True)
+    assert 'value="Ronde 1"' in page
+
+    wrong = post(client, f"/beheer/rondes/{round_id}", {"title": "", "start_time": "15:00", "end_time": "14:00"})
+    assert wrong.status_code == 422
+    text = wrong.get_data(as_text=True)
+    assert "value=\"15:00\"" in text and "id=\"title-error\"" in text  # errors beside the fields, input kept
+    response = post(client, f"/beheer/rondes/{round_id}",
+                    {"title": "Middagronde", "start_time": "14:15", "end_time": "15:00"})
+    assert response.status_code == 303 and response.headers["Location"].endswith(f"#round-{round_id}")
+    with app.app_context():
+        changed = db.session.get(WorkshopRound, round_id)
+        assert changed.title == "Middagronde"
+        assert (local(changed.starts_at).date(), local(changed.starts_at).strftime("%H:%M"),
+                local(changed.ends_at).strftime("%H:%M")) == (day, "14:15", "15:00")
+        assert db.session.scalar(sa.select(AuditEntry.action).order_by(AuditEntry.id.desc())) == "round.update"
