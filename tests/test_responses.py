@@ -20,7 +20,7 @@ from tests.site import build_site, get_routes
 EMAIL = re.compile(r"[^\s/?&=]+@[^\s/?&=]+\.[a-z]{2,}", re.IGNORECASE)
 #: Routes that show somebody's personal data: never kept in a cache.
 PERSONAL = {"registrations.manage", "registrations.cancel", "registrations.erase", "registrations.export_data",
-            "registrations.invitation", "registrations.sign_up"}
+            "registrations.invitation", "registrations.sign_up", "accounts.account"}
 
 
 def assert_hardened(response, where) -> None:

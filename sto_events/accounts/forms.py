@@ -23,8 +23,8 @@ class ForgotPasswordForm(FlaskForm):
     email = email_field(_l("We sturen een link om een nieuw wachtwoord in te stellen, als er een account is."))
 
 
-class SetPasswordForm(FlaskForm):
-    password = PasswordField(
+def _new_password() -> PasswordField:
+    return PasswordField(
         _l("Nieuw wachtwoord"),
         validators=[
             InputRequired(message=_l("Kies een wachtwoord.")),
@@ -33,13 +33,30 @@ class SetPasswordForm(FlaskForm):
         description=_l("Minstens %(min)d tekens. Een zin van een paar woorden is sterk en goed te onthouden.",
                        min=MIN_PASSWORD_LENGTH),
     )
-    confirm = PasswordField(
+
+
+def _repeat_password() -> PasswordField:
+    return PasswordField(
         _l("Herhaal het wachtwoord"),
         validators=[
             InputRequired(message=_l("Herhaal het wachtwoord.")),
             EqualTo("password", message=_l("De twee wachtwoorden zijn niet gelijk.")),
         ],
     )
+
+
+class SetPasswordForm(FlaskForm):
+    password = _new_password()
+    confirm = _repeat_password()
+
+
+class ChangePasswordForm(FlaskForm):
+    current = PasswordField(
+        _l("Huidig wachtwoord"),
+        validators=[InputRequired(message=_l("Vul uw huidige wachtwoord in.")), Length(max=1000)],
+    )
+    password = _new_password()
+    confirm = _repeat_password()
 
 
 ROLE_CHOICES = [

@@ -4,13 +4,13 @@ from __future__ import annotations
 
 from flask import Blueprint, current_app, flash, g, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
-from flask_login import current_user, login_user, logout_user
+from flask_login import current_user, login_required, login_user, logout_user
 
 from ..errors import render_error
 from ..extensions import csrf, db, limiter
 from ..site import safe_next
 from . import services, sessions
-from .forms import ForgotPasswordForm, LoginForm, SetPasswordForm
+from .forms import ROLE_CHOICES, ChangePasswordForm, ForgotPasswordForm, LoginForm, SetPasswordForm
 from .models import Role, TokenPurpose
 
 bp = Blueprint("accounts", __name__)
@@ -27,7 +27,7 @@ def _failed(response) -> bool:
 
 
 def _home_for(user) -> str:
-    return url_for("admin.index") if user.has_role(Role.ORGANISER) else url_for("site.home")
+    return url_for("admin.index") if user.has_role(Role.ORGANISER) else url_for("accounts.account")
 
 
 @bp.route("/inloggen", methods=["GET", "POST"])
@@ -69,6 +69,42 @@ def logout():
     session.clear()
     flash(_("U bent uitgelogd."), "ok")
     return redirect(url_for("site.home"), code=303)
+
+
+def _user_key() -> str:
+    return f"account:{current_user.get_id()}" if current_user.is_authenticated else "account:anonymous"
+
+
+@bp.route("/account", methods=["GET", "POST"])
+@login_required
+@limiter.limit(lambda: current_app.config["LOGIN_RATE_LIMIT_ACCOUNT"], methods=["POST"], key_func=_user_key,
+               deduct_when=_failed)
+def account():
+    """Every logged-in user's own page: who they are, and changing their password."""
+    form = ChangePasswordForm()
+    status = 200
+    if form.validate_on_submit():
+        user = current_user._get_current_object()
+        try:
+            services.change_password(db.session, user, form.current.data, form.password.data)
+        except services.AccountError:
+            g.login_failed = True
+            form.current.errors.append(_("Dit is niet uw huidige wachtwoord."))
+        else:
+            login_user(user)  # this session goes on; every other one has ended
+            sessions.start()
+            flash(_("Uw wachtwoord is gewijzigd. Op andere apparaten bent u uitgelogd."), "ok")
+            return redirect(url_for(".account"), code=303)
+    if request.method == "POST":
+        status = 422
+    return _no_store(current_app.make_response(
+        (render_template("accounts/account.html", form=form, role_labels={c.value: c.label for c in ROLE_CHOICES}),
+         status)))
+
+
+def _no_store(response):
+    response.headers["Cache-Control"] = "no-store"
+    return response
 
 
 @bp.route("/wachtwoord-vergeten", methods=["GET", "POST"])

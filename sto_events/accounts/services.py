@@ -156,6 +156,25 @@ def redeem(session: Session, secret: str, purpose: TokenPurpose, password: str) 
     return user
 
 
+def change_password(session: Session, user: User, current: str, new: str) -> None:
+    """Change a password knowing the current one. Every other session of the account ends, and so do open reset
+    and invitation links; the caller logs the current session in again."""
+    try:
+        _hasher.verify(user.password_hash or _DUMMY_HASH, current)
+    except (VerificationError, InvalidHashError):
+        raise AccountError("wrong_password") from None
+    user.password_hash = hash_password(new)
+    user.auth_version += 1
+    session.execute(
+        sa.update(AccountToken)
+        .where(AccountToken.user_id == user.id, AccountToken.used_at.is_(None))
+        .values(used_at=utcnow())
+        .execution_options(synchronize_session=False)
+    )
+    audit.record(session, user, "user.change_password", user)
+    session.commit()
+
+
 def set_active(session: Session, user: User, active: bool, by: User) -> None:
     """Switch an account off (someone left the team) or on again. Switching off ends every session of the account
     and kills its open invitation and reset links; nobody can switch off their own account."""

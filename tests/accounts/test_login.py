@@ -294,3 +294,38 @@ def test_an_organiser_switches_an_account_off_and_on_again(app, client, make_use
 
         actions = db.session.scalars(sa.select(AuditEntry.action).order_by(AuditEntry.id)).all()
     assert actions[-2:] == ["user.deactivate", "user.activate"]
+
+
+def test_every_user_changes_their_password_knowing_the_current_one(app, client, make_user):
+    email = make_user(Role.REGION_COORDINATOR, name="Rik Regio")
+    assert client.get("/account").status_code == 302  # visitors go to the login page
+    assert login(client, email).headers["Location"] == "/account"  # their own page, not the back office
+    other_device = app.test_client()
+    login(other_device, email)
+    page = client.get("/account")
+    text = page.get_data(as_text=True)
+    assert page.headers["Cache-Control"] == "no-store"
+    assert "Rik Regio" in text and "Regiocoördinator" in text and "Mijn account" in text
+
+    def change(current, new, confirm=None):
+        return client.post("/account", data={"current": current, "password": new, "confirm": confirm or new,
+                                             "csrf_token": page_csrf(client, "/account")})
+
+    wrong = change("niet mijn wachtwoord", "een heel nieuw wachtwoord")
+    assert wrong.status_code == 422 and "Dit is niet uw huidige wachtwoord." in wrong.get_data(as_text=True)
+    short = change(PASSWORD, "kort")
+    assert short.status_code == 422 and "Gebruik minstens 12 tekens." in short.get_data(as_text=True)
+    assert change(PASSWORD, "een heel nieuw wachtwoord").status_code == 303
+    assert client.get("/account").status_code == 200  # this session goes on
+    assert other_device.get("/account").status_code == 302  # the other one ended
+    assert login(app.test_client(), email).status_code == 422  # the old password is gone
+    assert login(app.test_client(), email, "een heel nieuw wachtwoord").status_code == 303
+
+
+@pytest.mark.parametrize("app", [{"LOGIN_RATE_LIMIT_ACCOUNT": "2 per minute"}], indirect=True)
+def test_guessing_the_current_password_is_limited(client, make_user):
+    login(client, make_user())
+    codes = [client.post("/account", data={"current": f"gok nummer {i} van veel", "password": "x" * 12,
+                                           "confirm": "x" * 12, "csrf_token": page_csrf(client, "/account")})
+             .status_code for i in range(3)]
+    assert codes == [422, 422, 429]
