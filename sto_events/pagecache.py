@@ -33,11 +33,21 @@ class _Page:
 
 _pages: OrderedDict[tuple, _Page] = OrderedDict()
 _lock = Lock()
+#: Raised by every clear(): a page rendered before a change is not stored after it.
+_generation = 0
+#: The htmx fragments a cached page may be asked for.
+FRAGMENTS = {None, "places"}
+#: Blueprints whose changes show on the cached pages (a sign-up changes the places left, an organiser a meeting).
+CHANGES_PUBLIC_PAGES = {"registrations", "admin"}
+#: Requests of those blueprints that change nothing a public page shows.
+CHANGES_NOTHING_PUBLIC = {"registrations.validate_field"}
 
 
 def clear() -> None:
+    global _generation
     with _lock:
         _pages.clear()
+        _generation += 1
 
 
 def csrf_token() -> str:
@@ -49,6 +59,8 @@ def _cacheable() -> bool:
     return (
         current_app.config["PAGE_CACHE_SECONDS"] > 0
         and request.method == "GET"
+        and not request.query_string  # these pages read no query arguments: one page per path, not per URL
+        and request.headers.get("HX-Target") in FRAGMENTS
         and not current_user.is_authenticated
         and not session.get("_flashes")
     )
@@ -61,26 +73,28 @@ def cached_page(view):
     def wrapper(**kwargs):
         if not _cacheable():
             return view(**kwargs)
-        key = (request.full_path, str(get_locale()), request.headers.get("HX-Request"),
+        key = (request.path, str(get_locale()), bool(request.headers.get("HX-Request")),
                request.headers.get("HX-Target"))
         now = time.monotonic()
         with _lock:
-            page = _pages.get(key)
+            page, generation = _pages.get(key), _generation
         if page is None or page.expires <= now:
             g.rendering_for_cache = True
             try:
                 response = make_response(view(**kwargs))
             finally:
                 g.rendering_for_cache = False
-            if response.status_code != 200 or response.mimetype != "text/html":
-                return response
-            page = _Page(response.get_data(as_text=True), list(response.headers.items()),
+            if response.status_code != 200 or response.mimetype != "text/html" or "csrf_token" in g:
+                return response  # not a page, or one that used a real token (a form): never stored
+            page = _Page(response.get_data(as_text=True),
+                         [(k, v) for k, v in response.headers.items() if k.lower() != "set-cookie"],
                          now + current_app.config["PAGE_CACHE_SECONDS"])
             with _lock:
-                _pages[key] = page
-                _pages.move_to_end(key)
-                while len(_pages) > MAX_PAGES:
-                    _pages.popitem(last=False)
+                if generation == _generation:  # nothing changed while it was rendered
+                    _pages[key] = page
+                    _pages.move_to_end(key)
+                    while len(_pages) > MAX_PAGES:
+                        _pages.popitem(last=False)
         headers = [(name, value) for name, value in page.headers if name.lower() != "content-length"]
         return current_app.response_class(page.body.replace(PLACEHOLDER, generate_csrf()), 200, headers)
 
@@ -94,6 +108,11 @@ def register(app) -> None:
 
     @app.after_request
     def _forget_after_changes(response):
-        if request.method not in ("GET", "HEAD", "OPTIONS") and response.status_code < 400:
+        if (
+            request.method not in ("GET", "HEAD", "OPTIONS")
+            and response.status_code < 400
+            and request.blueprint in CHANGES_PUBLIC_PAGES
+            and request.endpoint not in CHANGES_NOTHING_PUBLIC
+        ):
             clear()
         return response

@@ -47,6 +47,12 @@ def when(item) -> str:
     return f"{_format(start, 'd MMMM y', locale)}, {_format(start, 'HH:mm', locale)}–{_format(end, 'HH:mm', locale)}"
 
 
+def this_page() -> str:
+    """The path and query of this request, to come back to; a query that is not UTF-8 cannot break the page."""
+    query = request.query_string.decode("utf-8", "replace")
+    return f"{request.path}?{query}" if query else request.path
+
+
 def register(app) -> None:
     app.jinja_env.filters.update(date_long=date_long, weekday_date=weekday_date, time_short=time_short, when=when)
     app.jinja_env.trim_blocks = True
@@ -54,7 +60,7 @@ def register(app) -> None:
 
     @app.context_processor
     def _context():
-        return {"current_locale": str(get_locale() or "nl")}
+        return {"current_locale": str(get_locale() or "nl"), "this_page": this_page}
 
     @app.after_request
     def _security_headers(response):

@@ -131,3 +131,9 @@ def test_behind_a_proxy_each_client_has_its_own_limit(client, add_meeting):
     assert 429 not in codes
     same = [client.post(url, data={}, headers={"X-Forwarded-For": "10.0.0.99"}).status_code for _ in range(3)]
     assert same[-1] == 429
+
+
+def test_a_query_string_that_is_not_utf8_is_no_error(client):
+    response = client.get("/privacy", environ_overrides={"QUERY_STRING": "b=\xff\xfe"})  # raw bytes, as WSGI has them
+    assert response.status_code == 200
+    assert 'name="next" value="/privacy?' in response.get_data(as_text=True)

@@ -17,13 +17,25 @@ bp = Blueprint("accounts", __name__)
 
 
 def _account_key() -> str:
-    return "login-account:" + services.normalize_email(request.form.get("email", ""))[:254]
+    """Whose password is being guessed: the address typed at login, or the logged-in user changing theirs."""
+    if request.endpoint == "accounts.account" and current_user.is_authenticated:
+        email = current_user.email
+    else:
+        email = request.form.get("email", "")
+    return "login-account:" + services.normalize_email(email)[:254]
 
 
 def _failed(response) -> bool:
     """Only a wrong password counts towards the login limits: a request without a valid form (no CSRF token,
     say) cannot be used to lock someone out."""
     return bool(g.get("login_failed"))
+
+
+#: Wrong passwords for one account, at login and when changing it, count together.
+password_guesses = limiter.shared_limit(
+    lambda: current_app.config["LOGIN_RATE_LIMIT_ACCOUNT"], scope="password-guesses", methods=["POST"],
+    key_func=_account_key, deduct_when=_failed,
+)
 
 
 def _home_for(user) -> str:
@@ -33,10 +45,7 @@ def _home_for(user) -> str:
 @bp.route("/inloggen", methods=["GET", "POST"])
 @csrf.exempt  # the form checks its token itself, after the limits
 @limiter.limit(lambda: current_app.config["LOGIN_RATE_LIMIT_CLIENT"], methods=["POST"], deduct_when=_failed)
-@limiter.limit(
-    lambda: current_app.config["LOGIN_RATE_LIMIT_ACCOUNT"], methods=["POST"], key_func=_account_key,
-    deduct_when=_failed,
-)
+@password_guesses
 def login():
     """Log in; unknown e-mail and wrong password get the same answer."""
     form = LoginForm()
@@ -71,14 +80,10 @@ def logout():
     return redirect(url_for("site.home"), code=303)
 
 
-def _user_key() -> str:
-    return f"account:{current_user.get_id()}" if current_user.is_authenticated else "account:anonymous"
-
-
 @bp.route("/account", methods=["GET", "POST"])
 @login_required
-@limiter.limit(lambda: current_app.config["LOGIN_RATE_LIMIT_ACCOUNT"], methods=["POST"], key_func=_user_key,
-               deduct_when=_failed)
+@limiter.limit(lambda: current_app.config["LOGIN_RATE_LIMIT_CLIENT"], methods=["POST"], deduct_when=_failed)
+@password_guesses
 def account():
     """Every logged-in user's own page: who they are, and changing their password."""
     form = ChangePasswordForm()

@@ -151,7 +151,7 @@ def redeem(session: Session, secret: str, purpose: TokenPurpose, password: str) 
         .values(used_at=utcnow())
         .execution_options(synchronize_session=False)
     )
-    user.auth_version += 1
+    user.auth_version = User.auth_version + 1  # in SQL: two at once both count
     session.commit()
     return user
 
@@ -164,7 +164,7 @@ def change_password(session: Session, user: User, current: str, new: str) -> Non
     except (VerificationError, InvalidHashError):
         raise AccountError("wrong_password") from None
     user.password_hash = hash_password(new)
-    user.auth_version += 1
+    user.auth_version = User.auth_version + 1  # in SQL: two at once both count
     session.execute(
         sa.update(AccountToken)
         .where(AccountToken.user_id == user.id, AccountToken.used_at.is_(None))
@@ -184,7 +184,7 @@ def set_active(session: Session, user: User, active: bool, by: User) -> None:
         return
     user.active = active
     if not active:
-        user.auth_version += 1
+        user.auth_version = User.auth_version + 1  # in SQL: two at once both count
         session.execute(
             sa.update(AccountToken)
             .where(AccountToken.user_id == user.id, AccountToken.used_at.is_(None))
@@ -197,7 +197,7 @@ def set_active(session: Session, user: User, active: bool, by: User) -> None:
 
 def end_sessions(session: Session, user: User) -> None:
     """Invalidate every cookie issued for this account (logout)."""
-    user.auth_version += 1
+    user.auth_version = User.auth_version + 1  # in SQL: two at once both count
     session.commit()
 
 

@@ -30,6 +30,11 @@ def planning_message(error: planning.PlanningError) -> str:
         "already_cancelled": _("Deze bijeenkomst is al geannuleerd."),
         "round_in_use": _("In deze ronde hebben deelnemers al gekozen; verwijderen kan niet."),
         "workshop_in_use": _("Deelnemers hebben deze workshop gekozen; verwijderen kan niet."),
+        "round_outside_meeting": _("Een ronde valt binnen de tijd van de bijeenkomst."),
+        "rounds_outside_meeting": _("Niet elke ronde valt dan nog binnen de bijeenkomst. Verschuif of verwijder eerst "
+                                    "die rondes."),
+        "rounds_overlap": _("Deze tijd overlapt met %(other)s: een deelnemer kan niet in twee rondes tegelijk.",
+                            other=error.details.get("other")),
     }
     return messages.get(error.code, _("Deze wijziging kan niet."))
 

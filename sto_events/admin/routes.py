@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
@@ -56,10 +56,14 @@ def users():
     elif request.method == "POST":
         status = 422
     return render_template("admin/users.html", form=form, users=account_services.users(db.session)), status
+
+
 @bp.post("/gebruikers/<int:user_id>/actief")
 def set_user_active(user_id: int):
     """Switch an account off or on again (from the accounts list)."""
     user = db.get_or_404(User, user_id)
+    if request.form.get("active") not in ("0", "1"):
+        abort(400)
     active = request.form.get("active") == "1"
     try:
         account_services.set_active(db.session, user, active, actor())

@@ -8,12 +8,13 @@ from wtforms import DateField, IntegerField, SelectMultipleField, StringField, T
 from wtforms.validators import InputRequired, Length, NumberRange, Optional, ValidationError
 from wtforms.widgets import CheckboxInput, ListWidget
 
-from ..formfields import strip
+from ..formfields import no_control_characters, strip, visible_text
 
 
 def _text(label, max_length=200, required=True, description=None):
     validators = [InputRequired(message=_l("Dit veld is verplicht."))] if required else [Optional()]
-    validators.append(Length(max=max_length, message=_l("Gebruik hoogstens %(max)d tekens.")))
+    validators += [Length(max=max_length, message=_l("Gebruik hoogstens %(max)d tekens.")), no_control_characters,
+                   visible_text]
     return StringField(label, filters=[strip], validators=validators, description=description)
 
 

@@ -69,6 +69,18 @@ def _check_times(starts_at: datetime, ends_at: datetime) -> None:
         raise PlanningError("ends_before_start")
 
 
+def _check_round(meeting: Meeting, starts_at: datetime, ends_at: datetime, this: WorkshopRound | None = None) -> None:
+    """A round lies within its meeting and beside the other rounds: nobody can be in two workshops at once."""
+    _check_times(starts_at, ends_at)
+    if meeting.status == MeetingStatus.CANCELLED:
+        raise PlanningError("already_cancelled")
+    if starts_at < meeting.starts_at or ends_at > meeting.ends_at:
+        raise PlanningError("round_outside_meeting")
+    for other in meeting.rounds:
+        if other is not this and starts_at < other.ends_at and other.starts_at < ends_at:
+            raise PlanningError("rounds_overlap", other=other.title)
+
+
 def _snapshot(meeting: Meeting) -> dict:
     return {
         "title": meeting.title, "city": meeting.city, "venue": meeting.venue, "address": meeting.address,
@@ -132,6 +144,9 @@ def update_meeting(session: Session, meeting: Meeting, data: MeetingData, actor)
         for workshop_round in meeting.rounds:
             workshop_round.starts_at += shift
             workshop_round.ends_at += shift
+    if any(r.starts_at < data.starts_at or r.ends_at > data.ends_at for r in meeting.rounds):
+        session.rollback()
+        raise PlanningError("rounds_outside_meeting")
     for name in ("title", "city", "venue", "address", "description", "starts_at", "ends_at", "capacity"):
         setattr(meeting, name, getattr(data, name))
     meeting.themes = list(session.scalars(sa.select(Theme).where(Theme.id.in_(data.theme_ids))))
@@ -185,7 +200,7 @@ def cancel_meeting(session: Session, meeting: Meeting, actor) -> int:
 
 
 def add_round(session: Session, meeting: Meeting, title: str, starts_at: datetime, ends_at: datetime, actor):
-    _check_times(starts_at, ends_at)
+    _check_round(meeting, starts_at, ends_at)
     workshop_round = WorkshopRound(meeting=meeting, title=title, starts_at=starts_at, ends_at=ends_at)
     session.add(workshop_round)
     session.flush()
@@ -195,7 +210,7 @@ def add_round(session: Session, meeting: Meeting, title: str, starts_at: datetim
 
 
 def update_round(session: Session, workshop_round: WorkshopRound, title: str, starts_at, ends_at, actor) -> None:
-    _check_times(starts_at, ends_at)
+    _check_round(workshop_round.meeting, starts_at, ends_at, this=workshop_round)
     old = {"title": workshop_round.title, "starts_at": workshop_round.starts_at, "ends_at": workshop_round.ends_at}
     workshop_round.title, workshop_round.starts_at, workshop_round.ends_at = title, starts_at, ends_at
     audit.record(session, actor, "round.update", workshop_round,

@@ -252,6 +252,9 @@ def test_a_round_is_renamed_and_moved_on_its_own_page(app, client, login_as, mak
     page = client.get(f"/beheer/rondes/{round_id}").get_data(as_text=True)
     assert 'value="Ronde 1"' in page
 
+    invisible = post(client, f"/beheer/rondes/{round_id}", {"title": "\u200b\u200e", "start_time": "14:00",
+                                                            "end_time": "14:30"})
+    assert invisible.status_code == 422 and "Vul zichtbare tekst in." in invisible.get_data(as_text=True)
     wrong = post(client, f"/beheer/rondes/{round_id}", {"title": "", "start_time": "15:00", "end_time": "14:00"})
     assert wrong.status_code == 422
     text = wrong.get_data(as_text=True)
@@ -265,3 +268,38 @@ def test_a_round_is_renamed_and_moved_on_its_own_page(app, client, login_as, mak
         assert (local(changed.starts_at).date(), local(changed.starts_at).strftime("%H:%M"),
                 local(changed.ends_at).strftime("%H:%M")) == (day, "14:15", "15:00")
         assert db.session.scalar(sa.select(AuditEntry.action).order_by(AuditEntry.id.desc())) == "round.update"
+
+
+def test_rounds_stay_inside_their_meeting_and_beside_each_other(app, client, login_as, make_meeting):
+    from sto_events.timeutil import local
+
+    with app.app_context():
+        meeting = make_meeting(db.session, rounds=((5,), (5,)))
+        meeting_id, (first, second) = meeting.id, [r.id for r in meeting.rounds]
+        start, end = local(meeting.starts_at), local(meeting.ends_at)
+        second_start = local(meeting.rounds[1].starts_at)
+    login_as(Role.ORGANISER)
+
+    def hhmm(moment):
+        return moment.strftime("%H:%M")
+
+    before = post(client, f"/beheer/rondes/{first}", {"title": "Vroeg", "start_time": hhmm(start - timedelta(hours=1)),
+                                                      "end_time": hhmm(start + timedelta(minutes=30))})
+    assert before.status_code == 422 and "Een ronde valt binnen de tijd van de bijeenkomst." in before.get_data(
+        as_text=True)
+    overlap = post(client, f"/beheer/rondes/{first}", {"title": "Ronde 1",
+                                                       "start_time": hhmm(second_start - timedelta(minutes=30)),
+                                                       "end_time": hhmm(second_start + timedelta(minutes=30))})
+    assert overlap.status_code == 422 and "overlapt met Ronde 2" in overlap.get_data(as_text=True)
+    added = post(client, f"/beheer/bijeenkomsten/{meeting_id}/rondes",
+                 {"round-title": "Erbij", "round-start_time": hhmm(second_start), "round-end_time": hhmm(end)})
+    assert added.status_code == 422 and "overlapt met Ronde 2" in added.get_data(as_text=True)
+
+    # Shortening the meeting so that the second round falls outside it is refused, and nothing moves.
+    form = meeting_form(date=start.date().isoformat(), start_time=hhmm(start), end_time=hhmm(second_start))
+    shortened = post(client, f"/beheer/bijeenkomsten/{meeting_id}", form)
+    assert shortened.status_code == 409 and "Niet elke ronde valt dan nog binnen" in shortened.get_data(as_text=True)
+    with app.app_context():
+        kept = db.session.get(Meeting, meeting_id)
+        assert (local(kept.ends_at), [r.id for r in kept.rounds]) == (end, [first, second])
+        assert kept.title == "Themabijeenkomst Testplaats"

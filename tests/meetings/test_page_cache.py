@@ -90,3 +90,39 @@ def test_errors_and_fragments_are_kept_apart(app, add_meeting):
     places = visitor.get(f"/bijeenkomsten/{meeting.slug}", headers=fragment).get_data(as_text=True)
     page = visitor.get(f"/bijeenkomsten/{meeting.slug}").get_data(as_text=True)
     assert "<html" not in places and "<html" in page
+
+
+@pytest.mark.parametrize("app", CACHED, indirect=True)
+def test_nobody_can_flood_or_empty_it_with_harmless_requests(app, add_meeting):
+    add_meeting()
+    visitor = app.test_client()
+    visitor.get("/bijeenkomsten")
+    for i in range(20):  # query strings and odd htmx targets are answered, but never stored
+        assert visitor.get(f"/bijeenkomsten?x={i}").status_code == 200
+        visitor.get("/bijeenkomsten", headers={"HX-Request": "true", "HX-Target": f"t{i}"})
+    assert len(pagecache._pages) == 1
+    # Switching the language or a failed login changes nothing a public page shows: the page stays.
+    visitor.post("/taal", data={"lang": "nl", "csrf_token": page_csrf(visitor, "/privacy")})
+    visitor.post("/inloggen", data={"email": "a@b.nl", "password": "fout wachtwoord 1",
+                                    "csrf_token": page_csrf(visitor, "/inloggen")})
+    with count_statements(app) as statements:
+        visitor.get("/bijeenkomsten")
+    assert statements == []
+
+
+@pytest.mark.parametrize("app", CACHED, indirect=True)
+def test_a_page_rendered_while_a_change_happened_is_not_kept(app, add_meeting, monkeypatch):
+    from sto_events.meetings import services
+
+    add_meeting()
+    upcoming = services.upcoming
+
+    def upcoming_during_a_change(*args, **kwargs):
+        result = upcoming(*args, **kwargs)
+        pagecache.clear()  # a sign-up commits in another thread while this page is being made
+        return result
+
+    monkeypatch.setattr(services, "upcoming", upcoming_during_a_change)
+    visitor = app.test_client()
+    visitor.get("/bijeenkomsten")
+    assert pagecache._pages == {}
