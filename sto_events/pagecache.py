@@ -2,8 +2,9 @@
 
 When a meeting opens, many visitors ask for the same pages at once; for a short while (`PAGE_CACHE_SECONDS`) they
 get the page as rendered for the first of them, with their own CSRF token put in. Only anonymous page views without
-a pending message are served from it; any change made in this process (a successful POST) empties it, and other
-processes see a change after at most `PAGE_CACHE_SECONDS`. The sign-up form and every personal page are never cached.
+a query string or a pending message are served from it. A successful sign-up, change or cancellation, or any change
+in the back office, made in this process empties it; other processes see a change after at most
+`PAGE_CACHE_SECONDS`. The sign-up form and every personal page are never cached.
 """
 
 from __future__ import annotations
