@@ -144,14 +144,7 @@ def redeem(session: Session, secret: str, purpose: TokenPurpose, password: str) 
         raise AccountError("invalid_token")
     user = token.user
     user.password_hash = hash_password(password)
-    # Every other open link of the account stops working too.
-    session.execute(
-        sa.update(AccountToken)
-        .where(AccountToken.user_id == user.id, AccountToken.used_at.is_(None))
-        .values(used_at=utcnow())
-        .execution_options(synchronize_session=False)
-    )
-    user.auth_version = User.auth_version + 1  # in SQL: two at once both count
+    _lock_out(session, user)
     session.commit()
     return user
 
@@ -164,13 +157,7 @@ def change_password(session: Session, user: User, current: str, new: str) -> Non
     except (VerificationError, InvalidHashError):
         raise AccountError("wrong_password") from None
     user.password_hash = hash_password(new)
-    user.auth_version = User.auth_version + 1  # in SQL: two at once both count
-    session.execute(
-        sa.update(AccountToken)
-        .where(AccountToken.user_id == user.id, AccountToken.used_at.is_(None))
-        .values(used_at=utcnow())
-        .execution_options(synchronize_session=False)
-    )
+    _lock_out(session, user)
     audit.record(session, user, "user.change_password", user)
     session.commit()
 
@@ -184,20 +171,32 @@ def set_active(session: Session, user: User, active: bool, by: User) -> None:
         return
     user.active = active
     if not active:
-        user.auth_version = User.auth_version + 1  # in SQL: two at once both count
-        session.execute(
-            sa.update(AccountToken)
-            .where(AccountToken.user_id == user.id, AccountToken.used_at.is_(None))
-            .values(used_at=utcnow())
-            .execution_options(synchronize_session=False)
-        )
+        _lock_out(session, user)
     audit.record(session, by, "user.activate" if active else "user.deactivate", user, user.email)
     session.commit()
 
 
+def _end_sessions(user: User) -> None:
+    """Every cookie issued for this account stops working: the session id carries the version. Raised in SQL, so
+    two at once both count."""
+    user.auth_version = User.auth_version + 1
+
+
+def _lock_out(session: Session, user: User) -> None:
+    """After a password change or when the account is switched off: every session ends and every open invitation
+    or reset link dies."""
+    _end_sessions(user)
+    session.execute(
+        sa.update(AccountToken)
+        .where(AccountToken.user_id == user.id, AccountToken.used_at.is_(None))
+        .values(used_at=utcnow())
+        .execution_options(synchronize_session=False)
+    )
+
+
 def end_sessions(session: Session, user: User) -> None:
     """Invalidate every cookie issued for this account (logout)."""
-    user.auth_version = User.auth_version + 1  # in SQL: two at once both count
+    _end_sessions(user)
     session.commit()
 
 
