@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 from datetime import datetime
-from functools import lru_cache
+from functools import lru_cache, wraps
 
 from babel.dates import format_datetime as babel_format_datetime
-from flask import request
+from flask import make_response, request
 from flask_babel import get_locale
 
 from .timeutil import local
@@ -45,6 +45,22 @@ def when(item) -> str:
     locale = str(get_locale() or "nl")
     start, end = item.starts_at, item.ends_at
     return f"{_format(start, 'd MMMM y', locale)}, {_format(start, 'HH:mm', locale)}–{_format(end, 'HH:mm', locale)}"
+
+
+def forbid_caching(response):
+    """An answer with personal data is never kept in a shared or browser cache."""
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+def no_store(view):
+    """forbid_caching() for one view's answers."""
+
+    @wraps(view)
+    def wrapper(*args, **kwargs):
+        return forbid_caching(make_response(view(*args, **kwargs)))
+
+    return wrapper
 
 
 def this_page() -> str:

@@ -9,6 +9,7 @@ from flask_login import current_user, login_required, login_user, logout_user
 from ..errors import render_error
 from ..extensions import csrf, db, limiter
 from ..site import safe_next
+from ..templating import no_store
 from . import services, sessions
 from .forms import ROLE_CHOICES, ChangePasswordForm, ForgotPasswordForm, LoginForm, SetPasswordForm
 from .models import Role, TokenPurpose
@@ -84,6 +85,7 @@ def logout():
 @login_required
 @limiter.limit(lambda: current_app.config["LOGIN_RATE_LIMIT_CLIENT"], methods=["POST"], deduct_when=_failed)
 @password_guesses
+@no_store
 def account():
     """Every logged-in user's own page: who they are, and changing their password."""
     form = ChangePasswordForm()
@@ -102,14 +104,8 @@ def account():
             return redirect(url_for(".account"), code=303)
     if request.method == "POST":
         status = 422
-    return _no_store(current_app.make_response(
-        (render_template("accounts/account.html", form=form, role_labels={c.value: c.label for c in ROLE_CHOICES}),
-         status)))
-
-
-def _no_store(response):
-    response.headers["Cache-Control"] = "no-store"
-    return response
+    role_labels = {c.value: c.label for c in ROLE_CHOICES}
+    return render_template("accounts/account.html", form=form, role_labels=role_labels), status
 
 
 @bp.route("/wachtwoord-vergeten", methods=["GET", "POST"])

@@ -13,6 +13,7 @@ from ..accounts.models import Role, User
 from ..extensions import db
 from ..meetings import services as meeting_services
 from ..notifications import outbox
+from ..templating import forbid_caching
 
 bp = Blueprint("admin", __name__, url_prefix="/beheer")
 bp.before_request(require_role(Role.ORGANISER))
@@ -23,11 +24,8 @@ def actor():
     return current_user._get_current_object()
 
 
-@bp.after_request
-def _no_store(response):
-    """Back-office pages are full of personal data: never cached."""
-    response.headers["Cache-Control"] = "no-store"
-    return response
+# Back-office pages are full of personal data.
+bp.after_request(forbid_caching)
 
 
 @bp.get("/")

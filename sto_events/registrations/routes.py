@@ -13,6 +13,7 @@ from ..errors import render_error
 from ..extensions import csrf, db, htmx, limiter
 from ..meetings import services as meeting_services
 from ..notifications import ical
+from ..templating import no_store
 from ..urls import absolute_url
 from . import privacy, services
 from .forms import CancelForm, SignUpForm, WorkshopsForm, workshops_form_class
@@ -42,15 +43,10 @@ def _error_message(error: services.RegistrationError) -> str:
     return messages.get(error.code, messages["closed"])
 
 
-def _no_store(response):
-    """Pages with personal data are never kept in shared or browser caches."""
-    response.headers["Cache-Control"] = "no-store"
-    return response
-
-
 @bp.route("/bijeenkomsten/<slug:slug>/aanmelden", methods=["GET", "POST"])
 @csrf.exempt  # the form checks its own token after the rate limit, and keeps what was typed when it fails
 @limiter.limit(_signup_limit, methods=["POST"])
+@no_store  # a form sent back with errors holds what the person typed
 def sign_up(slug: str):
     """The sign-up form; a valid POST registers (or wait-lists) and redirects to the registration."""
     meeting = _open_meeting(slug)
@@ -96,9 +92,7 @@ def sign_up(slug: str):
     if form.csrf_token.errors:
         form.form_errors.append(_("Het formulier was verlopen. Controleer uw gegevens en verstuur het opnieuw."))
     status = 422 if request.method == "POST" else 200
-    # A form sent back with errors holds what the person typed.
-    return _no_store(current_app.make_response((render_template("registrations/sign_up.html", meeting=meeting,
-                                                                form=form), status)))
+    return render_template("registrations/sign_up.html", meeting=meeting, form=form), status
 
 
 MY_REGISTRATIONS = "my_registrations"
@@ -164,6 +158,7 @@ def _registration_from_token(token: str):
 
 
 @bp.route("/aanmelding/<token:token>", methods=["GET", "POST"])
+@no_store
 def manage(token: str):
     """A participant's own registration: status, workshops (changeable), calendar file, cancel."""
     registration, error = _registration_from_token(token)
@@ -196,7 +191,7 @@ def manage(token: str):
         "registrations/manage.html", registration=registration, meeting=meeting, form=form, token=token,
         fellows=privacy.fellow_participants(db.session, registration, address_proven), address_proven=address_proven,
     )
-    return _no_store(current_app.make_response((response, status)))
+    return response, status
 
 
 def _attach_error(form, meeting, error: services.RegistrationError) -> None:
@@ -212,6 +207,7 @@ def _choice(registration, round_id: int) -> int | None:
 
 
 @bp.route("/aanmelding/<token:token>/afmelden", methods=["GET", "POST"])
+@no_store
 def cancel(token: str):
     """Ask for confirmation (GET) and cancel (POST); a GET never changes anything."""
     registration, error = _registration_from_token(token)
@@ -224,11 +220,11 @@ def cancel(token: str):
         else:
             flash(_("Deze aanmelding was al geannuleerd."), "info")
         return redirect(url_for(".manage", token=token), code=303)
-    response = render_template("registrations/cancel.html", registration=registration, form=form, token=token)
-    return _no_store(current_app.make_response(response))
+    return render_template("registrations/cancel.html", registration=registration, form=form, token=token)
 
 
 @bp.get("/aanmelding/<token:token>/uitnodiging.ics")
+@no_store
 def invitation(token: str):
     """The participant's own calendar invitation (or its cancellation)."""
     registration, error = _registration_from_token(token)
@@ -248,11 +244,11 @@ def invitation(token: str):
     return body, 200, {
         "Content-Type": f"text/calendar; method={method}; charset=utf-8",
         "Content-Disposition": 'attachment; filename="uitnodiging.ics"',
-        "Cache-Control": "no-store",
     }
 
 
 @bp.get("/aanmelding/<token:token>/gegevens.json")
+@no_store
 def export_data(token: str):
     """Download everything stored about this registration (AVG: right of access and portability)."""
     registration, error = _registration_from_token(token)
@@ -262,7 +258,6 @@ def export_data(token: str):
     return body, 200, {
         "Content-Type": "application/json; charset=utf-8",
         "Content-Disposition": 'attachment; filename="mijn-aanmelding.json"',
-        "Cache-Control": "no-store",
     }
 
 
@@ -272,8 +267,6 @@ def consent(token: str):
     registration, error = _registration_from_token(token)
     if error:
         return error
-    if not CancelForm().validate_on_submit():
-        return render_error(400)
     share = request.form.get("share_with_participants") == "y"
     privacy.set_sharing(db.session, registration, share)
     flash(_("Uw keuze is opgeslagen: andere deelnemers zien uw naam en organisatie.") if share
@@ -282,6 +275,7 @@ def consent(token: str):
 
 
 @bp.route("/aanmelding/<token:token>/verwijderen", methods=["GET", "POST"])
+@no_store
 def erase(token: str):
     """Ask for confirmation, then cancel and erase the personal data (AVG: right to erasure)."""
     registration, error = _registration_from_token(token)
@@ -291,8 +285,7 @@ def erase(token: str):
     if registration.anonymised_at is None and form.validate_on_submit():
         privacy.erase(db.session, registration)
         return redirect(url_for(".erased"), code=303)
-    response = render_template("registrations/erase.html", registration=registration, form=form, token=token)
-    return _no_store(current_app.make_response(response))
+    return render_template("registrations/erase.html", registration=registration, form=form, token=token)
 
 
 @bp.get("/aanmelding-verwijderd")
