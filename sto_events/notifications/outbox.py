@@ -138,10 +138,9 @@ def _is_permanent(exc: Exception) -> bool:
     return False
 
 
-def claim_due(session: Session, limit: int = 20, claim: str | None = None) -> list[int]:
-    """Claim up to `limit` due messages for this sender; a row is claimed by one sender only."""
+def claim_due(session: Session, claim: str, limit: int = 20) -> list[int]:
+    """Claim up to `limit` due messages for the sender named `claim`; a row is claimed by one sender only."""
     now = utcnow()
-    claim = claim or secrets.token_hex(8)
     due = sa.or_(
         sa.and_(OutboxMessage.status == OutboxStatus.PENDING, OutboxMessage.next_attempt_at <= now),
         sa.and_(OutboxMessage.status == OutboxStatus.SENDING, OutboxMessage.claimed_at < now - CLAIM_LEASE),
@@ -163,15 +162,13 @@ def claim_due(session: Session, limit: int = 20, claim: str | None = None) -> li
     return claimed
 
 
-def _ours(message_id: int, claim: str | None):
+def _ours(message_id: int, claim: str):
     """The row, as long as it is still claimed by this sender (not taken over, not dropped by an erasure)."""
-    condition = [OutboxMessage.id == message_id, OutboxMessage.status == OutboxStatus.SENDING]
-    if claim is not None:
-        condition.append(OutboxMessage.claim_id == claim)
-    return condition
+    return [OutboxMessage.id == message_id, OutboxMessage.status == OutboxStatus.SENDING,
+            OutboxMessage.claim_id == claim]
 
 
-def deliver(session: Session, message_id: int, claim: str | None = None) -> OutboxStatus | None:
+def deliver(session: Session, message_id: int, claim: str) -> OutboxStatus | None:
     """Send one claimed message and record the outcome: sent, retried later, or failed for good.
 
     The claim is renewed just before sending and checked again when the outcome is written: a sender whose claim
@@ -228,7 +225,7 @@ def run_once(session: Session, limit: int = 20) -> int:
     """Deliver every message that is due now; returns how many were attempted."""
     attempted = 0
     claim = secrets.token_hex(8)
-    while ids := claim_due(session, limit, claim):
+    while ids := claim_due(session, claim, limit):
         for message_id in ids:
             deliver(session, message_id, claim)
             attempted += 1
