@@ -47,6 +47,12 @@ def _at(day, clock) -> datetime:
     return from_local(naive)
 
 
+def _round_times(meeting: Meeting, form: RoundForm) -> tuple[datetime, datetime]:
+    """A round's clock times, on the meeting's day."""
+    day = local(meeting.starts_at).date()
+    return _at(day, form.start_time.data), _at(day, form.end_time.data)
+
+
 def _meeting_form(meeting: Meeting | None = None) -> MeetingForm:
     if meeting is not None and request.method == "GET":
         start, end = local(meeting.starts_at), local(meeting.ends_at)
@@ -148,10 +154,8 @@ def add_round(meeting_id: int):
     meeting = db.get_or_404(Meeting, meeting_id)
     form = RoundForm(prefix="round")
     if form.validate_on_submit():
-        day = local(meeting.starts_at).date()
         try:
-            planning.add_round(db.session, meeting, form.title.data, _at(day, form.start_time.data),
-                               _at(day, form.end_time.data), actor())
+            planning.add_round(db.session, meeting, form.title.data, *_round_times(meeting, form), actor())
         except planning.PlanningError as error:
             form.start_time.errors.append(planning_message(error))
         else:
@@ -172,10 +176,9 @@ def workshop_round(round_id: int):
         form = RoundForm()
     status = 200
     if form.validate_on_submit():
-        day = local(meeting.starts_at).date()
         try:
-            planning.update_round(db.session, workshop_round, form.title.data, _at(day, form.start_time.data),
-                                  _at(day, form.end_time.data), actor())
+            planning.update_round(db.session, workshop_round, form.title.data, *_round_times(meeting, form),
+                                  actor())
         except planning.PlanningError as error:
             form.start_time.errors.append(planning_message(error))
             status = 422
