@@ -109,5 +109,18 @@ def workshops_form_class(meeting: Meeting, base: type[WorkshopsForm]) -> type[Wo
     return type(f"{base.__name__}ForMeeting{meeting.id}", (base,), attrs)
 
 
+class ConsentForm(FlaskForm):
+    """Give or withdraw consent on the manage page (the app-wide CSRF check covers it: the manage page already has
+    a form with its own token field, and ids must stay unique)."""
+
+    class Meta:
+        csrf = False
+
+    share_with_participants = BooleanField(
+        _l("Toon mijn naam en organisatie aan andere deelnemers"),
+        description=_l("Niet verplicht. Zet het vinkje uit om uw toestemming in te trekken."),
+    )
+
+
 class CancelForm(FlaskForm):
     """Confirmation step before a cancellation; carries only the CSRF token."""

@@ -16,7 +16,7 @@ from ..notifications import ical
 from ..templating import no_store
 from ..urls import absolute_url
 from . import privacy, services
-from .forms import CancelForm, SignUpForm, WorkshopsForm, workshops_form_class
+from .forms import CancelForm, ConsentForm, SignUpForm, WorkshopsForm, workshops_form_class
 from .models import ParticipantRole, RegistrationStatus
 from .tokens import ExpiredToken, InvalidToken, manage_token, read_manage_token, was_mailed
 
@@ -190,6 +190,7 @@ def manage(token: str):
     response = render_template(
         "registrations/manage.html", registration=registration, meeting=meeting, form=form, token=token,
         fellows=privacy.fellow_participants(db.session, registration, address_proven), address_proven=address_proven,
+        consent_form=ConsentForm(formdata=None, share_with_participants=registration.share_with_participants),
     )
     return response, status
 
@@ -267,7 +268,7 @@ def consent(token: str):
     registration, error = _registration_from_token(token)
     if error:
         return error
-    share = request.form.get("share_with_participants") == "y"
+    share = ConsentForm().share_with_participants.data
     privacy.set_sharing(db.session, registration, share)
     flash(_("Uw keuze is opgeslagen: andere deelnemers zien uw naam en organisatie.") if share
           else _("Uw keuze is opgeslagen: andere deelnemers zien uw naam en organisatie niet."), "ok")
