@@ -67,6 +67,12 @@ def _cacheable() -> bool:
     )
 
 
+def _personal(page: _Page, status: int):
+    """The stored page for this visitor: their own CSRF token in every place the placeholder stands."""
+    headers = [(name, value) for name, value in page.headers if name.lower() != "content-length"]
+    return current_app.response_class(page.body.replace(PLACEHOLDER, generate_csrf()), status, headers)
+
+
 def cached_page(view):
     """Serve this view's page from the cache when the visitor is anonymous and has no pending message."""
 
@@ -85,19 +91,22 @@ def cached_page(view):
                 response = make_response(view(**kwargs))
             finally:
                 g.rendering_for_cache = False
-            if response.status_code != 200 or response.mimetype != "text/html" or "csrf_token" in g:
-                return response  # not a page, or one that used a real token (a form): never stored
+            if response.mimetype != "text/html":
+                return response
             page = _Page(response.get_data(as_text=True),
                          [(k, v) for k, v in response.headers.items() if k.lower() != "set-cookie"],
                          now + current_app.config["PAGE_CACHE_SECONDS"])
+            # Only a plain page is kept: not an error, not one with a form that used a real token, and not one
+            # rendered while something changed.
+            if response.status_code != 200 or "csrf_token" in g:
+                return _personal(page, response.status_code)
             with _lock:
-                if generation == _generation:  # nothing changed while it was rendered
+                if generation == _generation:
                     _pages[key] = page
                     _pages.move_to_end(key)
                     while len(_pages) > MAX_PAGES:
                         _pages.popitem(last=False)
-        headers = [(name, value) for name, value in page.headers if name.lower() != "content-length"]
-        return current_app.response_class(page.body.replace(PLACEHOLDER, generate_csrf()), 200, headers)
+        return _personal(page, 200)
 
     return wrapper
 

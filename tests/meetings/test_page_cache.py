@@ -126,3 +126,23 @@ def test_a_page_rendered_while_a_change_happened_is_not_kept(app, add_meeting, m
     visitor = app.test_client()
     visitor.get("/bijeenkomsten")
     assert pagecache._pages == {}
+
+
+@pytest.mark.parametrize("app", CACHED, indirect=True)
+def test_a_page_whose_form_used_a_real_token_is_answered_whole_but_never_kept(app):
+    from flask import render_template_string
+    from flask_wtf.csrf import generate_csrf
+
+    @app.get("/__form__")
+    @pagecache.cached_page
+    def with_a_form():
+        return render_template_string('<meta content="{{ csrf_token() }}"><input value="{{ real }}">',
+                                      real=generate_csrf())
+
+    page = app.test_client().get("/__form__").get_data(as_text=True)
+    assert "\x00" not in page and page.count(token_of_meta(page)) == 2
+    assert pagecache._pages == {}
+
+
+def token_of_meta(page: str) -> str:
+    return re.search(r'<meta content="([^"]+)"', page).group(1)
