@@ -67,6 +67,11 @@ ROLE_CHOICES = [
 ]
 
 
+def role_labels() -> dict[str, str]:
+    """An account's role as the invitation form names it, in the current language."""
+    return {choice.value: str(choice.label) for choice in ROLE_CHOICES}
+
+
 class InviteForm(FlaskForm):
     name = StringField(
         _l("Naam"),

@@ -11,7 +11,7 @@ from ..extensions import csrf, db, limiter
 from ..site import safe_next
 from ..templating import no_store
 from . import services, sessions
-from .forms import ROLE_CHOICES, ChangePasswordForm, ForgotPasswordForm, LoginForm, SetPasswordForm
+from .forms import ChangePasswordForm, ForgotPasswordForm, LoginForm, SetPasswordForm, role_labels
 from .models import Role, TokenPurpose
 
 bp = Blueprint("accounts", __name__)
@@ -104,8 +104,7 @@ def account():
             return redirect(url_for(".account"), code=303)
     if request.method == "POST":
         status = 422
-    role_labels = {c.value: c.label for c in ROLE_CHOICES}
-    return render_template("accounts/account.html", form=form, role_labels=role_labels), status
+    return render_template("accounts/account.html", form=form, role_labels=role_labels()), status
 
 
 @bp.route("/wachtwoord-vergeten", methods=["GET", "POST"])

@@ -12,7 +12,7 @@ from ..meetings.models import Meeting
 from ..notifications import messages
 from ..notifications.models import Mailing
 from ..registrations import attendees
-from ..registrations.forms import ROLE_CHOICES
+from ..registrations.forms import role_labels
 from ..registrations.models import Registration
 from ..registrations.services import RegistrationError
 from ..registrations.tokens import InvalidToken, read_check_in_token
@@ -53,7 +53,7 @@ def attendee_list(meeting_id: int):
 def registration(registration_id: int):
     """One registration: details, questions, and the organiser's actions."""
     return render_template("admin/registration.html", registration=db.get_or_404(Registration, registration_id),
-                           role_labels={c.value: c.label for c in ROLE_CHOICES})
+                           role_labels=role_labels())
 
 
 def _back(registration: Registration):

@@ -12,7 +12,7 @@ from ..extensions import db
 from ..meetings import services as meeting_services
 from ..meetings import stats
 from ..meetings.models import Meeting
-from ..registrations.forms import ROLE_CHOICES
+from ..registrations.forms import role_labels as participant_role_labels
 from ..timeutil import from_local
 from . import charts
 from .routes import bp
@@ -49,7 +49,7 @@ def dashboard():
     regions = stats.by_region(db.session)
     workshops = stats.workshop_fill(db.session)
 
-    names = {choice.value: str(choice.label) for choice in ROLE_CHOICES}
+    names = participant_role_labels()
     role_labels = [names.get(row.key, row.key) for row in roles]
     region_labels = [row.key if row.key is not None else _("Onbekend") for row in regions]
 

@@ -8,7 +8,7 @@ from flask_login import current_user
 
 from ..accounts import services as account_services
 from ..accounts.access import require_role
-from ..accounts.forms import InviteForm
+from ..accounts.forms import InviteForm, role_labels
 from ..accounts.models import Role, User
 from ..extensions import db
 from ..meetings import services as meeting_services
@@ -53,7 +53,8 @@ def users():
             return redirect(url_for(".users"), code=303)
     elif request.method == "POST":
         status = 422
-    return render_template("admin/users.html", form=form, users=account_services.users(db.session)), status
+    return render_template("admin/users.html", form=form, users=account_services.users(db.session),
+                           role_labels=role_labels()), status
 
 
 @bp.post("/gebruikers/<int:user_id>/actief")

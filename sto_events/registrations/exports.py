@@ -18,7 +18,7 @@ from sqlalchemy.orm import Session, selectinload
 
 from ..meetings.models import Meeting, Workshop, WorkshopRound
 from ..timeutil import local
-from .forms import ROLE_CHOICES
+from .forms import role_labels
 from .models import Registration, RegistrationStatus, WorkshopChoice
 
 #: A cell starting with one of these is run as a formula by Excel, LibreOffice or Google Sheets (OWASP "CSV
@@ -140,7 +140,7 @@ def attendee_rows(
         query = query.where(Registration.choices.any(WorkshopChoice.workshop_id == workshop_id))
 
     head, tail, round_columns = _columns(meeting)
-    roles = {choice.value: str(choice.label) for choice in ROLE_CHOICES}
+    roles = role_labels()
     statuses = _status_labels()
     rows = []
     for registration in session.scalars(query):

@@ -22,6 +22,11 @@ ROLE_CHOICES = [
 ]
 
 
+def role_labels() -> dict[str, str]:
+    """Where a participant works, as the form names it, in the current language."""
+    return {choice.value: str(choice.label) for choice in ROLE_CHOICES}
+
+
 class WorkshopsForm(FlaskForm):
     """Only the workshop rounds; extended per meeting by `workshops_form_class`."""
 
