@@ -74,12 +74,14 @@ def create_app(config: dict | None = None) -> Flask:
     from .accounts.routes import bp as accounts_bp
     from .admin.routes import bp as admin_bp
     from .meetings.routes import bp as meetings_bp
+    from .places.routes import bp as places_bp
     from .registrations.routes import bp as registrations_bp
     from .site import bp as site_bp
 
     app.register_blueprint(site_bp)
     app.register_blueprint(meetings_bp)
     app.register_blueprint(registrations_bp)
+    app.register_blueprint(places_bp)
     app.register_blueprint(accounts_bp)
     app.register_blueprint(admin_bp)
 

@@ -1,0 +1,1 @@
+"""Dutch places with coordinates: reference data for locating schools, companies and regions."""
