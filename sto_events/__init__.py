@@ -74,7 +74,9 @@ def create_app(config: dict | None = None) -> Flask:
     from .accounts.routes import bp as accounts_bp
     from .admin.routes import bp as admin_bp
     from .meetings.routes import bp as meetings_bp
+    from .organisations.routes import bp as organisations_bp
     from .places.routes import bp as places_bp
+    from .regions.routes import bp as regions_bp
     from .registrations.routes import bp as registrations_bp
     from .site import bp as site_bp
 
@@ -82,6 +84,8 @@ def create_app(config: dict | None = None) -> Flask:
     app.register_blueprint(meetings_bp)
     app.register_blueprint(registrations_bp)
     app.register_blueprint(places_bp)
+    app.register_blueprint(organisations_bp)
+    app.register_blueprint(regions_bp)
     app.register_blueprint(accounts_bp)
     app.register_blueprint(admin_bp)
 

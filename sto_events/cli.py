@@ -53,14 +53,17 @@ def register_cli(app) -> None:
         click.echo(f"{anonymise_past(db.session, months)} registration(s) anonymised")
 
     @app.cli.command("seed-demo")
-    @click.option("--if-empty", is_flag=True, help="Only when there are no meetings yet.")
+    @click.option("--if-empty", is_flag=True, help="Only meetings when there are none yet (regions are added once).")
     def seed_demo(if_empty: bool):
-        """Fill in clearly marked example meetings from the STO texts, dated in the coming months."""
+        """Fill in clearly marked example meetings and regions from the STO texts, meetings dated in the coming
+        months."""
         from .meetings.demo import seed
         from .meetings.models import Meeting
+        from .regions.demo import seed as seed_regions
 
+        click.echo(f"{len(seed_regions(db.session))} demo regions added")
         if if_empty and db.session.scalar(sa.select(sa.func.count(Meeting.id))):
-            click.echo("meetings exist; demo data not added")
+            click.echo("meetings exist; demo meetings not added")
             return
         created = seed(db.session)
         click.echo(f"{len(created)} demo meetings added")

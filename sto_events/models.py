@@ -4,5 +4,7 @@ from .accounts.models import AccountToken, Role, User  # noqa: F401
 from .audit.models import AuditEntry  # noqa: F401
 from .meetings.models import Meeting, MeetingStatus, Theme, Workshop, WorkshopRound  # noqa: F401
 from .notifications.models import Mailing, OutboxMessage, OutboxStatus  # noqa: F401
+from .organisations.models import Organisation, OrganisationLeerweg, OrganisationProfile  # noqa: F401
 from .places.models import Place  # noqa: F401
+from .regions.models import Region, RegionMember, RegionProvince  # noqa: F401
 from .registrations.models import ParticipantRole, Registration, RegistrationStatus, WorkshopChoice  # noqa: F401

@@ -9,13 +9,15 @@ from sto_events.extensions import db
 from sto_events.meetings.demo import seed
 from sto_events.meetings.models import Meeting
 from sto_events.notifications.models import Mailing
+from sto_events.regions.demo import seed as seed_regions
 from sto_events.registrations import attendees, services
 from sto_events.registrations.tokens import check_in_token, manage_token
 from tests.conftest import PASSWORD
 from tests.registrations.helpers import signup_data
 
 NOT_HTML = {"meetings.meeting_ics", "meetings.feed", "registrations.invitation", "admin.export_csv",
-            "admin.export_xlsx", "static", "registrations.validate_field", "registrations.export_data"}
+            "admin.export_xlsx", "static", "registrations.validate_field", "registrations.export_data",
+            "places.suggestions"}
 
 
 def build_site(app):
@@ -34,8 +36,11 @@ def build_site(app):
         invited = create_user(session, "rik@regio.nl", "Rik Regio", Role.REGION_COORDINATOR)
         secret = _issue_token(session, invited, TokenPurpose.INVITATION)
         reset = _issue_token(session, organiser, TokenPurpose.PASSWORD_RESET)
+        regions = seed_regions(session)
         session.commit()
         return {
+            ("regions", "slug"): regions[0].slug,
+            "organisation_id": next(m.id for m in regions[0].members if m.is_public),
             "slug": meeting.slug,
             "meeting_id": meeting.id,
             "registration_id": people[0].id,

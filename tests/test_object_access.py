@@ -19,6 +19,9 @@ from sto_events.accounts.models import Role, User
 from sto_events.extensions import db
 from sto_events.meetings.models import MeetingStatus
 from sto_events.notifications.models import Mailing, OutboxMessage
+from sto_events.organisations.models import Organisation
+from sto_events.organisations.vocabulary import OrganisationKind
+from sto_events.places import services as places
 from sto_events.registrations import services, tokens
 from sto_events.registrations.models import Registration, RegistrationStatus
 from tests.conftest import PASSWORD, page_csrf
@@ -37,6 +40,7 @@ GROUPS = {
         "meetings.detail", "meetings.meeting_ics", "registrations.sign_up", "registrations.already_registered",
         "registrations.validate_field", "registrations.workshop_picker",
     },
+    "public_directory": lambda endpoint: endpoint in {"regions.detail", "organisations.detail"},
     "static": lambda endpoint: endpoint == "static",
 }
 ACTORS = ["visitor", "participant", Role.REGION_COORDINATOR, Role.COMPANY_CONTACT, Role.SCHOOL_CONTACT,
@@ -85,6 +89,9 @@ def world(app, make_meeting, make_user):
         mailing = Mailing(meeting_id=meeting.id, audience="all", subject="Over de bijeenkomst", body="Tot dan",
                           sent_by_id=organiser.id, sent_by_email=organiser.email)
         session.add(mailing)
+        unverified = Organisation(key="KVK-1", kind=OrganisationKind.COMPANY, name="Nog Niet Geverifieerd BV",
+                                  place=places.by_label(session, "Zwolle"))
+        session.add(unverified)
         session.commit()
         invited = accounts.invite(session, "nieuw.regio@stotest.nl", "Nieuwe Regio", Role.REGION_COORDINATOR,
                                   organiser)
@@ -100,7 +107,7 @@ def world(app, make_meeting, make_user):
             theirs=SimpleNamespace(id=theirs.id, public_id=theirs.public_id,
                                    manage=tokens.manage_token(theirs), check_in=tokens.check_in_token(theirs)),
             mailing_id=mailing.id, invitation=invitation, reset=reset, organiser_email=organiser_email,
-            user_id=invited.id,
+            user_id=invited.id, unverified_company_id=unverified.id,
         )
     # The participant signs up over HTTP, so the browser's session knows their own registration too.
     participant = app.test_client()
@@ -138,6 +145,10 @@ def foreign_values(rule, world) -> list[dict]:
         crossed = world.reset if rule.endpoint == "accounts.accept_invitation" else world.invitation
         own = world.own_manage_url.rsplit("/", 1)[1]
         return [{"secret": s} for s in (crossed, own, "A" * 43)]
+    if group == "public_directory":
+        # Not public: a company no organiser has verified yet; a region that does not exist.
+        return [{arg: {"organisation_id": world.unverified_company_id, "slug": "bestaat-niet"}[arg]
+                 for arg in rule.arguments}]
     assert group == "public_meeting"
     return [{arg: {"slug": world.draft.slug, "field": "name"}[arg] for arg in rule.arguments}]
 

@@ -1,0 +1,1 @@
+"""Schools, mbo institutions, companies and networks: who takes part in the programme, and where."""

@@ -1,0 +1,98 @@
+"""Organisations in the directory, with the vmbo profiles and leerwegen a school offers."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from ..extensions import db
+from ..places.models import Place
+from ..timeutil import utcnow
+from ..types import UTCDateTime
+from .vocabulary import LEERWEGEN, PROFILES, NetworkType, OrganisationKind
+
+
+def _enum(cls, length=30):
+    return sa.Enum(cls, native_enum=False, length=length, values_callable=lambda e: [m.value for m in e],
+                   validate_strings=True)
+
+
+def _in(column: str, values) -> str:
+    return f"{column} IN ({', '.join(repr(v) for v in values)})"
+
+
+class Organisation(db.Model):
+    """A vmbo school, mbo institution, company, network, po school or municipality, located in one place."""
+
+    __tablename__ = "organisation"
+    __table_args__ = (
+        sa.CheckConstraint("(kind = 'network') = (network_type IS NOT NULL)", name="network_has_type"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    #: The stable key imports match rows by (BRIN, KvK number or an organiser's own code): importing the same file
+    #: again updates the same rows instead of adding new ones.
+    key: Mapped[str] = mapped_column(sa.String(40), unique=True)
+    kind: Mapped[OrganisationKind] = mapped_column(_enum(OrganisationKind), index=True)
+    name: Mapped[str] = mapped_column(sa.String(200))
+    place_id: Mapped[int] = mapped_column(sa.ForeignKey("place.id"), index=True)
+    network_type: Mapped[NetworkType | None] = mapped_column(_enum(NetworkType))
+    website: Mapped[str] = mapped_column(sa.String(300), default="")
+    #: When an organiser verified the organisation; until then a company is not shown to the public.
+    verified_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    is_demo: Mapped[bool] = mapped_column(default=False, server_default=sa.false())
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+    place: Mapped[Place] = relationship(lazy="joined", innerjoin=True)
+    profile_rows: Mapped[list[OrganisationProfile]] = relationship(
+        cascade="all, delete-orphan", order_by="OrganisationProfile.profile")
+    leerweg_rows: Mapped[list[OrganisationLeerweg]] = relationship(
+        cascade="all, delete-orphan", order_by="OrganisationLeerweg.leerweg")
+
+    @property
+    def profiles(self) -> list[str]:
+        """Profile codes in the programme's order (technical ones first)."""
+        codes = {row.profile for row in self.profile_rows}
+        return [code for code in PROFILES if code in codes]
+
+    @property
+    def leerwegen(self) -> list[str]:
+        codes = {row.leerweg for row in self.leerweg_rows}
+        return [code for code in LEERWEGEN if code in codes]
+
+    @property
+    def web_link(self) -> str | None:
+        """The website as a link, only when it is an http(s) address (never a javascript: or data: link)."""
+        return self.website if self.website.startswith(("https://", "http://")) else None
+
+    @property
+    def is_public(self) -> bool:
+        """Companies are public only once verified; the other kinds are added by organisers and public at once."""
+        return self.kind != OrganisationKind.COMPANY or self.verified_at is not None
+
+    def __repr__(self) -> str:
+        return f"<Organisation {self.key} {self.name}>"
+
+
+class OrganisationProfile(db.Model):
+    """A vmbo profile a school offers."""
+
+    __tablename__ = "organisation_profile"
+    __table_args__ = (sa.CheckConstraint(_in("profile", PROFILES), name="known_profile"),)
+
+    organisation_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("organisation.id", ondelete="CASCADE"), primary_key=True)
+    profile: Mapped[str] = mapped_column(sa.String(10), primary_key=True, index=True)
+
+
+class OrganisationLeerweg(db.Model):
+    """A leerweg a vmbo school offers."""
+
+    __tablename__ = "organisation_leerweg"
+    __table_args__ = (sa.CheckConstraint(_in("leerweg", LEERWEGEN), name="known_leerweg"),)
+
+    organisation_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("organisation.id", ondelete="CASCADE"), primary_key=True)
+    leerweg: Mapped[str] = mapped_column(sa.String(20), primary_key=True)
