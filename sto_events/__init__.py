@@ -74,6 +74,7 @@ def create_app(config: dict | None = None) -> Flask:
     from .accounts.routes import bp as accounts_bp
     from .admin.routes import bp as admin_bp
     from .meetings.routes import bp as meetings_bp
+    from .organisations.manage import bp as organisations_manage_bp
     from .organisations.routes import bp as organisations_bp
     from .places.routes import bp as places_bp
     from .regions.routes import bp as regions_bp
@@ -88,6 +89,7 @@ def create_app(config: dict | None = None) -> Flask:
     app.register_blueprint(regions_bp)
     app.register_blueprint(accounts_bp)
     app.register_blueprint(admin_bp)
+    app.register_blueprint(organisations_manage_bp)
 
     from . import errors, pagecache, templating
     from .cli import register_cli

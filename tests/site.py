@@ -17,7 +17,7 @@ from tests.registrations.helpers import signup_data
 
 NOT_HTML = {"meetings.meeting_ics", "meetings.feed", "registrations.invitation", "admin.export_csv",
             "admin.export_xlsx", "static", "registrations.validate_field", "registrations.export_data",
-            "places.suggestions"}
+            "places.suggestions", "organisations_manage.export"}
 
 
 def build_site(app):
@@ -40,6 +40,7 @@ def build_site(app):
         session.commit()
         return {
             ("regions", "slug"): regions[0].slug,
+            ("organisations_manage", "kind"): "csv",
             "organisation_id": next(m.id for m in regions[0].members if m.is_public),
             "slug": meeting.slug,
             "meeting_id": meeting.id,
@@ -71,5 +72,5 @@ def get_routes(app, values):
 
 def html_pages(app, values):
     """(needs login, url) for every GET route that answers with an HTML page."""
-    return [(endpoint.startswith("admin."), url) for endpoint, url in get_routes(app, values)
+    return [(endpoint.startswith(("admin.", "organisations_manage.")), url) for endpoint, url in get_routes(app, values)
             if endpoint not in NOT_HTML]

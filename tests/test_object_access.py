@@ -30,7 +30,7 @@ from tests.registrations.test_routes import form_data
 
 #: Which routes take which kind of argument; every rule with arguments must be in exactly one group.
 GROUPS = {
-    "back_office": lambda endpoint: endpoint.startswith("admin."),
+    "back_office": lambda endpoint: endpoint.startswith(("admin.", "organisations_manage.")),
     "participant_link": lambda endpoint: endpoint in {
         "registrations.manage", "registrations.cancel", "registrations.export_data", "registrations.consent",
         "registrations.invitation", "registrations.erase",
@@ -126,7 +126,7 @@ def foreign_values(rule, world) -> list[dict]:
         by_name = {
             "registration_id": world.theirs.id, "meeting_id": world.draft.id, "round_id": world.draft.round_id,
             "workshop_id": world.draft.workshop_id, "mailing_id": world.mailing_id, "token": world.theirs.check_in,
-            "user_id": world.user_id,
+            "user_id": world.user_id, "kind": "csv",
         }
         return [{arg: by_name[arg] for arg in rule.arguments}]
     if group == "participant_link":

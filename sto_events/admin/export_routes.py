@@ -7,6 +7,7 @@ import io
 from flask import render_template, request, send_file
 from flask_babel import gettext as _
 
+from .. import spreadsheets
 from ..errors import render_error
 from ..extensions import db
 from ..meetings.models import Meeting
@@ -42,8 +43,8 @@ def _export(meeting_id: int, extension: str):
     columns = exports.attendee_columns(meeting)
     filename = f"{meeting.slug}-deelnemers.{extension}"
     if extension == "csv":
-        return _download(exports.to_csv(rows, columns).encode("utf-8"), "text/csv", filename)
-    return _download(exports.to_xlsx(rows, columns), XLSX_TYPE, filename)
+        return _download(spreadsheets.to_csv(rows, columns).encode("utf-8"), "text/csv", filename)
+    return _download(spreadsheets.to_xlsx(rows, columns, _("Deelnemers")), XLSX_TYPE, filename)
 
 
 @bp.get("/bijeenkomsten/<int:meeting_id>/export.csv")

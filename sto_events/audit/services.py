@@ -17,7 +17,7 @@ def record(session: Session, actor, action: str, target, details: str = "") -> N
             actor_id=actor.id,
             actor_email=actor.email,
             action=action,
-            target_type=type(target).__name__.lower(),
+            target_type=type(target).__name__.lower() if target is not None else "",
             target_id=getattr(target, "id", None),
             details=details[:4000],
         )

@@ -8,10 +8,12 @@ from ..extensions import db, htmx
 from ..organisations.routes import page_sections
 from ..organisations.vocabulary import PROFILES, count_label, kind_plural_labels
 from ..places.reference import PROVINCES
-from . import services
+from . import importing, services
 from .models import plan_status_labels
 
 bp = Blueprint("regions", __name__)
+# The directory import gets a "regio's" column once the regions domain is part of the app.
+bp.record_once(lambda _state: importing.register())
 
 
 @bp.context_processor

@@ -1,0 +1,92 @@
+"""Back office of the directory: organisations, their import (dry run first) and export. Organisers only."""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import io
+
+import sqlalchemy as sa
+from flask import Blueprint, abort, flash, redirect, render_template, send_file, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+
+from .. import spreadsheets
+from ..accounts.access import require_role
+from ..accounts.models import Role
+from ..audit.services import record
+from ..extensions import db
+from ..templating import forbid_caching
+from . import importing
+from .forms import ConfirmImportForm, ImportForm, file_error_text, rejection_text
+from .models import Organisation
+
+bp = Blueprint("organisations_manage", __name__, url_prefix="/beheer/organisaties")
+bp.before_request(require_role(Role.ORGANISER))
+bp.after_request(forbid_caching)
+
+XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+@bp.context_processor
+def _words():
+    return {"rejection_text": rejection_text}
+
+
+def _page(form, status=200, **context):
+    total = db.session.scalar(sa.select(sa.func.count()).select_from(Organisation))
+    return render_template("organisations/manage/index.html", form=form, total=total, **context), status
+
+
+@bp.get("/")
+def index():
+    """How many organisations the directory holds; export, and the import form."""
+    return _page(ImportForm())
+
+
+@bp.post("/import")
+def check_import():
+    """The dry run: read the file and show, row by row, what importing it would do. Writes nothing."""
+    form = ImportForm()
+    if not form.validate_on_submit():
+        return _page(form, 422)
+    data, filename = form.file.data.read(), form.file.data.filename or ""
+    try:
+        plan = importing.plan(db.session, importing.read_table(filename, data))
+    except importing.ImportFileError as error:
+        form.file.errors.append(file_error_text(error))
+        return _page(form, 422)
+    confirm = ConfirmImportForm(content=base64.b64encode(data).decode("ascii"), filename=filename)
+    return _page(ImportForm(formdata=None), plan=plan, confirm=confirm, filename=filename)
+
+
+@bp.post("/import/uitvoeren")
+def run_import():
+    """The import itself, of the file the dry run showed: adds and changes the good rows, skips rejected ones."""
+    form = ConfirmImportForm()
+    if not form.validate_on_submit():
+        abort(400)
+    try:
+        data = base64.b64decode(form.content.data or "", validate=True)
+        plan = importing.plan(db.session, importing.read_table(form.filename.data or "", data))
+    except (binascii.Error, importing.ImportFileError):
+        abort(400)
+    counts = importing.apply(db.session, plan)
+    record(db.session, current_user._get_current_object(), "directory.import", None,
+           f"{counts['add']} added, {counts['change']} changed, {counts['reject']} rejected")
+    db.session.commit()
+    flash(_("Import klaar: %(add)s toegevoegd, %(change)s gewijzigd, %(same)s ongewijzigd, %(reject)s overgeslagen.",
+            **counts), "ok")
+    return redirect(url_for(".index"), code=303)
+
+
+@bp.get("/export.<any(csv, xlsx):kind>")
+def export(kind: str):
+    """Every organisation in the import's format (formula-safe), to edit and import again."""
+    columns, rows = importing.export_rows(db.session)
+    if kind == "csv":
+        body, mimetype = spreadsheets.to_csv(rows, columns).encode("utf-8"), "text/csv"
+    else:
+        body, mimetype = spreadsheets.to_xlsx(rows, columns, _("Organisaties")), XLSX_TYPE
+    return send_file(io.BytesIO(body), mimetype=mimetype, as_attachment=True,
+                     download_name=f"organisaties.{kind}")

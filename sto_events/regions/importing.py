@@ -1,0 +1,67 @@
+"""The "regio's" column of the directory import: which regions an organisation takes part in."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Session
+
+from ..organisations.importing import ExtraColumn, Rejection, extra_columns
+from .models import Region, RegionMember
+
+
+def _parse(session: Session, text: str | None, cache: dict) -> tuple[tuple[int, ...] | None, list[Rejection]]:
+    """Region names or slugs, separated by ';' or ','; None when the file has no such column."""
+    if text is None:
+        return None, []
+    if "regions" not in cache:
+        cache["regions"] = {}
+        for region in session.scalars(sa.select(Region)):
+            cache["regions"][region.name.casefold()] = region.id
+            cache["regions"][region.slug] = region.id
+    ids, problems = set(), []
+    for part in (p.strip() for p in text.replace(";", ",").split(",")):
+        if not part:
+            continue
+        region_id = cache["regions"].get(part.casefold())
+        if region_id is None:
+            problems.append(Rejection("unknown_region", part))
+        else:
+            ids.add(region_id)
+    return tuple(sorted(ids)), problems
+
+
+def _current(session: Session, organisation_ids: list[int]) -> dict[int, tuple[int, ...]]:
+    found = defaultdict(list)
+    for organisation_id, region_id in session.execute(
+        sa.select(RegionMember.organisation_id, RegionMember.region_id)
+        .where(RegionMember.organisation_id.in_(organisation_ids))
+    ):
+        found[organisation_id].append(region_id)
+    return {organisation_id: tuple(sorted(ids)) for organisation_id, ids in found.items()}
+
+
+def _apply(session: Session, organisation, region_ids: tuple[int, ...]) -> None:
+    """The organisation takes part in exactly these regions."""
+    session.execute(sa.delete(RegionMember).where(RegionMember.organisation_id == organisation.id,
+                                                  RegionMember.region_id.not_in(region_ids)))
+    have = set(session.scalars(sa.select(RegionMember.region_id)
+                               .where(RegionMember.organisation_id == organisation.id)))
+    session.add_all(RegionMember(region_id=r, organisation_id=organisation.id) for r in region_ids if r not in have)
+
+
+def _export(session: Session) -> dict[int, str]:
+    names = defaultdict(list)
+    for organisation_id, name in session.execute(
+        sa.select(RegionMember.organisation_id, Region.name).join(Region, Region.id == RegionMember.region_id)
+        .order_by(Region.name)
+    ):
+        names[organisation_id].append(name)
+    return {organisation_id: "; ".join(n) for organisation_id, n in names.items()}
+
+
+def register() -> None:
+    """Add the column once (create_app may run many times in one process)."""
+    if not any(extra.name == "regio's" for extra in extra_columns):
+        extra_columns.append(ExtraColumn("regio's", _parse, _current, _apply, _export))
