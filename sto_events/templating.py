@@ -9,6 +9,7 @@ from babel.dates import format_datetime as babel_format_datetime
 from flask import make_response, request
 from flask_babel import get_locale
 
+from .tablecells import label_cells
 from .timeutil import local
 
 CSP = (
@@ -71,6 +72,7 @@ def this_page() -> str:
 
 def register(app) -> None:
     app.jinja_env.filters.update(date_long=date_long, weekday_date=weekday_date, time_short=time_short, when=when)
+    app.jinja_env.filters["label_cells"] = label_cells
     app.jinja_env.trim_blocks = True
     app.jinja_env.lstrip_blocks = True
 

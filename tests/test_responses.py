@@ -39,6 +39,8 @@ def assert_hardened(response, where) -> None:
         assert "src=" in tag, (where, tag)
     assert not re.search(r"<[^>]+\son[a-z]+\s*=", page, re.IGNORECASE), where
     assert "javascript:" not in page.lower(), where
+    # htmx attributes carry the data- prefix, which HTML allows (a bare hx-* attribute is invalid HTML).
+    assert not re.search(r"<[^>]+\shx-[a-z-]+\s*=", page), where
     if "<head>" in page:
         config = re.search(r'<meta name="htmx-config" content=\'([^\']+)\'', page)
         assert config, where
@@ -50,7 +52,8 @@ def assert_hardened(response, where) -> None:
 def links(response) -> list[str]:
     found = [response.headers.get("Location", "")]
     if response.mimetype == "text/html":
-        found += re.findall(r'(?:href|src|action|hx-get|hx-post)="([^"]*)"', response.get_data(as_text=True))
+        page = response.get_data(as_text=True)
+        found += re.findall(r'(?:href|src|action|data-hx-get|data-hx-post)="([^"]*)"', page)
     return [html.unescape(link) for link in found if link]
 
 
