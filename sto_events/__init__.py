@@ -11,7 +11,7 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 from werkzeug.routing import BaseConverter, IntegerConverter
 
 from .config import Config
-from .extensions import babel, csrf, db, htmx, limiter, login_manager, mail, migrate
+from .extensions import babel, compress, csrf, db, htmx, limiter, login_manager, mail, migrate
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -67,6 +67,8 @@ def create_app(config: dict | None = None) -> Flask:
     htmx.init_app(app)
     limiter.init_app(app)  # before CSRF, so a flood is refused before any other work
     csrf.init_app(app)
+    # Registered before every other after_request hook, so it runs after them (Flask runs them in reverse).
+    compress.init_app(app)
     babel.init_app(app, locale_selector=_select_locale, default_translation_directories=str(ROOT / "translations"))
     with app.app_context():
         _configure_engine(db.engine, app.config["DB_LOCK_TIMEOUT_SECONDS"])
@@ -83,13 +85,14 @@ def create_app(config: dict | None = None) -> Flask:
     app.register_blueprint(accounts_bp)
     app.register_blueprint(admin_bp)
 
-    from . import errors, pagecache, templating
+    from . import assets, errors, pagecache, templating
     from .cli import register_cli
 
     errors.register(app)
     templating.register(app)
     pagecache.register(app)
     register_cli(app)
+    assets.register(app)
     return app
 
 
