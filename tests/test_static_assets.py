@@ -134,6 +134,22 @@ def test_pages_and_fragments_are_compressed_when_asked(app, add_meeting):
     pagecache.clear()
 
 
+def test_every_page_has_a_meta_description_and_the_public_ones_their_own(site):
+    values, pages = site
+    descriptions = {}
+    for url, page in pages.items():
+        if "<head>" not in page:
+            continue
+        found = re.findall(r'<meta name="description" content="([^"]*)">', page)
+        assert len(found) == 1 and 50 <= len(html.unescape(found[0])) <= 200, (url, found)
+        descriptions[url] = found[0]
+    public = [path.format(slug=values["slug"]) for path in PUBLIC_PAGES]
+    default = descriptions["/inloggen"]
+    for url in public:
+        assert descriptions[url] != default, url
+    assert len({descriptions[url] for url in public}) == len(public)
+
+
 def _classes_in_sources() -> set[str]:
     """Every class name written in a template's class attribute or in Python code; Jinja expressions left out."""
     found = set()
