@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import os
 from pathlib import Path
 
 from flask import Flask, has_request_context, request, session
@@ -41,7 +42,8 @@ def create_app(config: dict | None = None) -> Flask:
         __name__,
         template_folder=str(ROOT / "templates"),
         static_folder=str(ROOT / "static"),
-        instance_path=str(ROOT / "instance"),
+        # STO_INSTANCE_PATH: somewhere else for the SQLite file and saved mail (`make audit` uses a temporary one).
+        instance_path=os.environ.get("STO_INSTANCE_PATH") or str(ROOT / "instance"),
     )
     settings = Config(app.instance_path)
     app.config.from_object(settings)
