@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import os
 from pathlib import Path
 
 from flask import Flask, has_request_context, request, session
@@ -11,7 +12,7 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 from werkzeug.routing import BaseConverter, IntegerConverter
 
 from .config import Config
-from .extensions import babel, csrf, db, htmx, limiter, login_manager, mail, migrate
+from .extensions import babel, compress, csrf, db, htmx, limiter, login_manager, mail, migrate
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -41,7 +42,8 @@ def create_app(config: dict | None = None) -> Flask:
         __name__,
         template_folder=str(ROOT / "templates"),
         static_folder=str(ROOT / "static"),
-        instance_path=str(ROOT / "instance"),
+        # STO_INSTANCE_PATH: somewhere else for the SQLite file and saved mail (`make audit` uses a temporary one).
+        instance_path=os.environ.get("STO_INSTANCE_PATH") or str(ROOT / "instance"),
     )
     settings = Config(app.instance_path)
     app.config.from_object(settings)
@@ -67,6 +69,8 @@ def create_app(config: dict | None = None) -> Flask:
     htmx.init_app(app)
     limiter.init_app(app)  # before CSRF, so a flood is refused before any other work
     csrf.init_app(app)
+    # Registered before every other after_request hook, so it runs after them (Flask runs them in reverse).
+    compress.init_app(app)
     babel.init_app(app, locale_selector=_select_locale, default_translation_directories=str(ROOT / "translations"))
     with app.app_context():
         _configure_engine(db.engine, app.config["DB_LOCK_TIMEOUT_SECONDS"])
@@ -91,13 +95,14 @@ def create_app(config: dict | None = None) -> Flask:
     app.register_blueprint(admin_bp)
     app.register_blueprint(organisations_manage_bp)
 
-    from . import errors, pagecache, templating
+    from . import assets, errors, pagecache, templating
     from .cli import register_cli
 
     errors.register(app)
     templating.register(app)
     pagecache.register(app)
     register_cli(app)
+    assets.register(app)
     return app
 
 

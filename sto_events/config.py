@@ -52,6 +52,13 @@ class Config:
         self.MANAGE_LINK_MAX_AGE_DAYS = _int("MANAGE_LINK_MAX_AGE_DAYS", 180)
         #: Seconds an anonymous view of the home page, meeting list or meeting detail is reused (0: never).
         self.PAGE_CACHE_SECONDS = _int("PAGE_CACHE_SECONDS", 5)
+        # Pages and fragments go out brotli- or gzip-compressed when the browser asks (static files are compressed
+        # once at build time, see assets.py).
+        self.COMPRESS_ALGORITHM = ["br", "gzip"]
+        self.COMPRESS_MIMETYPES = ["text/html", "text/css", "text/plain", "text/calendar",
+                                   "application/javascript", "application/json", "image/svg+xml"]
+        self.COMPRESS_BR_LEVEL = 5
+        self.COMPRESS_LEVEL = 6
         self.BABEL_DEFAULT_LOCALE = "nl"
         self.BABEL_DEFAULT_TIMEZONE = "Europe/Amsterdam"
         self.LANGUAGES = ["nl", "en"]

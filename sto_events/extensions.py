@@ -1,6 +1,7 @@
 """Extension singletons, bound to the app in create_app()."""
 
 from flask_babel import Babel
+from flask_compress import Compress
 from flask_htmx import HTMX
 from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
@@ -34,3 +35,4 @@ htmx = HTMX()
 babel = Babel()
 csrf = CSRFProtect()
 limiter = Limiter(key_func=get_remote_address)
+compress = Compress()

@@ -69,7 +69,7 @@ def test_database_down_shows_friendly_503(app_factory, make_user, login_as, clie
         response = organiser.get(url)
         assert response.status_code == 503 and "Referentie" in response.get_data(as_text=True), url
     # Its style sheet still loads: static files never ask the database for the user.
-    stylesheet = re.search(r'href="(/static/css/[^"]+)"', response.get_data(as_text=True)).group(1)
+    stylesheet = re.search(r'rel="stylesheet" href="(/static/[^"]+)"', response.get_data(as_text=True)).group(1)
     with organiser.get(stylesheet) as sheet:
         assert sheet.status_code == 200
 
