@@ -123,12 +123,13 @@ def build_message(row: OutboxMessage) -> EmailMessage:
         segno.make(row.qr_payload, error="m").save(png, kind="png", scale=6, border=2)
         image = MIMEPart(policy=MAIL_POLICY)
         image.set_content(png.getvalue(), maintype="image", subtype="png", cid=f"<{qr_cid}>",
-                          disposition="inline", filename=names["qr"])
+                          disposition="inline", filename=names["qr"], params={"name": names["qr"]})
         body = _multipart('related; type="multipart/alternative"', body, image)
     if method:
         ics = MIMEPart(policy=MAIL_POLICY)
+        filename = names.get(method, names["REQUEST"])
         ics.set_content(row.ics.encode("utf-8"), maintype="application", subtype="ics",
-                        disposition="attachment", filename=names[method] if method in names else names["REQUEST"])
+                        disposition="attachment", filename=filename, params={"name": filename})
         body = _multipart("mixed", body, ics)
     msg = EmailMessage(policy=MAIL_POLICY)
     msg["Subject"] = row.subject

@@ -136,6 +136,7 @@ def test_confirmation_update_and_cancellation_have_the_tree_outlook_and_gmail_re
         assert inline.get_param("method") == method and inline.get_content_charset() == "utf-8"
         assert inline.get_content_disposition() is None  # a body alternative, not an attachment
         assert attached.get_content_disposition() == "attachment" and attached.get_filename() == name
+        assert attached.get_param("name") == name
         assert attached.get_content().decode() == inline.get_content()
         assert vobject.readOne(inline.get_content()).method.value == method
 
