@@ -30,6 +30,8 @@ class Config:
         self.MAIL_USERNAME = env("MAIL_USERNAME") or None
         self.MAIL_PASSWORD = env("MAIL_PASSWORD") or None
         self.MAIL_DEFAULT_SENDER = env("MAIL_DEFAULT_SENDER", "bijeenkomsten@sterktechniekonderwijs.example")
+        #: Display name beside the sender address (From) and of the ORGANIZER in calendar files.
+        self.MAIL_SENDER_NAME = env("MAIL_SENDER_NAME", "Sterk Techniekonderwijs")
         # Sending is never suppressed, not even in tests: the outbox decides what goes out.
         self.MAIL_SUPPRESS_SEND = False
         self.MAIL_TIMEOUT = _int("MAIL_TIMEOUT", 10)

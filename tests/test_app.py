@@ -1,7 +1,7 @@
 """The app as a whole: settings, error pages, CLI jobs and demo data."""
 
 import re
-from datetime import date
+from datetime import date, timedelta
 
 import pytest
 import sqlalchemy as sa
@@ -10,6 +10,7 @@ from sto_events import create_app
 from sto_events.extensions import db
 from sto_events.meetings.models import Meeting, MeetingStatus
 from sto_events.notifications.models import OutboxMessage, OutboxStatus
+from sto_events.timeutil import local
 from tests.conftest import page_csrf
 from tests.test_responses import assert_hardened
 
@@ -86,13 +87,16 @@ def test_wrong_method_is_405_page(client):
     assert "Niet toegestaan" in response.get_data(as_text=True)
 
 
-def test_seed_demo_adds_three_future_meetings_once(app, runner):
+def test_seed_demo_adds_four_future_meetings_once_one_in_july(app, runner):
     result = runner.invoke(args=["seed-demo", "--if-empty"])
-    assert "3 demo meetings added" in result.output
+    assert "4 demo meetings added" in result.output
     again = runner.invoke(args=["seed-demo", "--if-empty"])
     assert "not added" in again.output
     with app.app_context():
         meetings = db.session.scalars(sa.select(Meeting).order_by(Meeting.starts_at)).all()
+        [july] = [m for m in meetings if m.city == "Utrecht"]
+        assert local(july.starts_at).month == 7 and local(july.starts_at).utcoffset() == timedelta(hours=2)
+        meetings = [m for m in meetings if m is not july]
         assert [m.city for m in meetings] == ["Capelle aan den IJssel", "Eindhoven", "Zwolle"]
         assert all(m.is_demo and m.status == MeetingStatus.PUBLISHED for m in meetings)
         assert all(m.starts_at.date() > date.today() for m in meetings)

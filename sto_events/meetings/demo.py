@@ -46,12 +46,48 @@ def _at(day: date, hour: int, minute: int = 0) -> datetime:
     return from_local(datetime.combine(day, time(hour, minute)))
 
 
+def _summer_day(today: date) -> date:
+    """The first Thursday of the first July at least six weeks away: a meeting in summer time (UTC+2)."""
+    year = today.year if today + timedelta(days=42) <= date(today.year, 7, 1) else today.year + 1
+    return _first_thursday_after(date(year, 7, 1))
+
+
+def _summer_meeting(session: Session, today: date, all_themes) -> Meeting | None:
+    day = _summer_day(today)
+    slug = f"voorbeeld-zomer-utrecht-{day.isoformat()}"
+    if session.scalar(sa.select(Meeting.id).where(Meeting.slug == slug)):
+        return None
+    return Meeting(
+        slug=slug,
+        title="Zomerbijeenkomst Sterk Techniekonderwijs Utrecht",
+        description=(
+            "Voorbeeldbijeenkomst. Innovatie in het techniekonderwijs: de leercarrousel en de regionale "
+            "innovatieweek, met scholen en bedrijven die ze samen opzetten."
+        ),
+        city="Utrecht",
+        venue="Voorbeeldlocatie Utrecht",
+        address="",
+        starts_at=_at(day, 13),
+        ends_at=_at(day, 17),
+        capacity=60,
+        status=MeetingStatus.PUBLISHED,
+        is_demo=True,
+        themes=all_themes,
+    )
+
+
 def seed(session: Session, today: date | None = None) -> list[Meeting]:
-    """Three published example meetings a week apart, starting about six weeks from today."""
+    """Three published example meetings a week apart, starting about six weeks from today, and one in July (in
+    summer time, so calendars show it at +02:00). The July one comes first in the list, Zwolle (with two workshop
+    rounds) last."""
     today = today or utcnow().date()
     all_themes = themes(session)  # created by the migration that holds the reference data
     first = _first_thursday_after(today + timedelta(days=42))
     created = []
+    summer = _summer_meeting(session, today, all_themes)
+    if summer is not None:
+        session.add(summer)
+        created.append(summer)
     for index, (slug, city, venue, round_count) in enumerate(CITIES):
         day = first + timedelta(weeks=index)
         slug = f"voorbeeld-{slug}-{day.isoformat()}"

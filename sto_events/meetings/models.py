@@ -67,6 +67,13 @@ class Meeting(db.Model):
     #: Marks demo data so nobody mistakes it for a real meeting.
     is_demo: Mapped[bool] = mapped_column(default=False, server_default=sa.false())
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    #: Last change by an organiser (LAST-MODIFIED in the published calendar files).
+    updated_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    #: SEQUENCE of the published calendar files: rises when the meeting moves, is renamed or is called off.
+    sequence: Mapped[int] = mapped_column(default=0, server_default="0")
+    #: UID in the published calendar files when it differs from the default (meetings published before UIDs
+    #: carried our domain keep theirs).
+    calendar_uid: Mapped[str | None] = mapped_column(sa.String(255))
 
     themes: Mapped[list[Theme]] = relationship(secondary=meeting_theme, order_by=Theme.id)
     rounds: Mapped[list[WorkshopRound]] = relationship(

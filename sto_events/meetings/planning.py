@@ -48,6 +48,8 @@ class MeetingData:
 
 #: Changing one of these on a published meeting sends everyone an updated invitation.
 MOVING_FIELDS = ("starts_at", "ends_at", "venue", "address", "city")
+#: Changing one of these raises the SEQUENCE of the meeting's published calendar files.
+CALENDAR_FIELDS = (*MOVING_FIELDS, "title")
 
 
 def slugify(text: str) -> str:
@@ -151,6 +153,10 @@ def update_meeting(session: Session, meeting: Meeting, data: MeetingData, actor)
         setattr(meeting, name, getattr(data, name))
     meeting.themes = list(session.scalars(sa.select(Theme).where(Theme.id.in_(data.theme_ids))))
     new = _snapshot(meeting)
+    if old != new:
+        meeting.updated_at = utcnow()
+    if any(old[f] != new[f] for f in CALENDAR_FIELDS):
+        meeting.sequence += 1  # the published calendar files replace the event people added
     moved = meeting.status == MeetingStatus.PUBLISHED and any(old[f] != new[f] for f in MOVING_FIELDS)
     if moved:
         for registration in active_registrations(session, meeting.id):
@@ -170,6 +176,7 @@ def publish(session: Session, meeting: Meeting, actor) -> None:
     if meeting.status != MeetingStatus.DRAFT:
         raise PlanningError("not_draft")
     meeting.status = MeetingStatus.PUBLISHED
+    meeting.updated_at = utcnow()
     audit.record(session, actor, "meeting.publish", meeting)
     session.commit()
 
@@ -181,6 +188,8 @@ def cancel_meeting(session: Session, meeting: Meeting, actor) -> int:
     lock_meeting(session, meeting.id)
     registrations = active_registrations(session, meeting.id)
     meeting.status = MeetingStatus.CANCELLED
+    meeting.sequence += 1  # subscribed calendars see STATUS:CANCELLED replace the event
+    meeting.updated_at = utcnow()
     for registration in registrations:
         held_seat = registration.status == RegistrationStatus.CONFIRMED
         registration.status = RegistrationStatus.CANCELLED

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 import sqlalchemy as sa
 from sqlalchemy.orm import Session, selectinload
 
@@ -34,11 +36,21 @@ def published(session: Session, slug: str) -> Meeting | None:
     )
 
 
+#: How long a meeting stays in the subscribable feed after it ended (or after the day it would have been held).
+FEED_KEEPS_PAST = timedelta(days=365)
+
+
 def feed(session: Session) -> list[Meeting]:
-    """Every published meeting for the subscribable calendar, past ones included so calendars keep them."""
+    """Published and cancelled meetings for the subscribable calendar, up to a year after they ended.
+
+    A cancelled meeting stays (with STATUS:CANCELLED) so subscribed calendars mark it instead of keeping the old
+    event; past meetings stay a year so calendars keep them, and then leave the feed."""
     return list(
         session.scalars(
-            sa.select(Meeting).where(Meeting.status == MeetingStatus.PUBLISHED).order_by(Meeting.starts_at)
+            sa.select(Meeting)
+            .where(Meeting.status.in_((MeetingStatus.PUBLISHED, MeetingStatus.CANCELLED)),
+                   Meeting.ends_at > utcnow() - FEED_KEEPS_PAST)
+            .order_by(Meeting.starts_at)
         )
     )
 

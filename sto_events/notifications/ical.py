@@ -3,15 +3,19 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
+from datetime import datetime, timedelta
 from functools import lru_cache
 
-from flask import current_app
-from icalendar import Calendar, Event, vCalAddress, vText
+from icalendar import Calendar, Event, Timezone, TimezoneDaylight, TimezoneStandard, vCalAddress, vText
 
-from ..meetings.models import Meeting
+from ..meetings.models import Meeting, MeetingStatus
 from ..timeutil import local, utcnow
+from . import sender
 
 PRODID = "-//Sterk Techniekonderwijs//STO Events//NL"
+
+#: The domain of the UIDs before they carried the sender's domain; invitations sent then keep their UID.
+LEGACY_UID_DOMAIN = "sto-events"
 
 
 def _calendar(method: str) -> Calendar:
@@ -21,6 +25,12 @@ def _calendar(method: str) -> Calendar:
     cal.add("calscale", "GREGORIAN")
     cal.add("method", method)
     return cal
+
+
+def _organizer() -> vCalAddress:
+    organizer = vCalAddress(f"mailto:{sender.address()}")
+    organizer.params["cn"] = vText(sender.name())
+    return organizer
 
 
 def _meeting_event(meeting: Meeting, uid: str, description: str, url: str | None = None) -> Event:
@@ -34,18 +44,36 @@ def _meeting_event(meeting: Meeting, uid: str, description: str, url: str | None
     event.add("description", description)
     if url:
         event.add("url", url)
+    event.add("organizer", _organizer())
     return event
 
 
+def _rule_part(name: str, dtstart: datetime, offset_from: str, offset_to: str, month: int):
+    part = TimezoneDaylight() if name == "CEST" else TimezoneStandard()
+    part.add("tzname", name)
+    part.add("dtstart", dtstart)
+    part.add("tzoffsetfrom", _offset(offset_from))
+    part.add("tzoffsetto", _offset(offset_to))
+    part.add("rrule", {"freq": "yearly", "bymonth": month, "byday": "-1su"})
+    return part
+
+
+def _offset(text: str) -> timedelta:
+    return timedelta(hours=int(text[1:3])) * (-1 if text[0] == "-" else 1)
+
+
 @lru_cache(maxsize=1)
-def _amsterdam_vtimezone():
-    """The Europe/Amsterdam VTIMEZONE, built once: generating it costs more than the rest of a calendar."""
-    sample = Calendar()
-    event = Event()
-    event.add("dtstart", local(utcnow()))
-    sample.add_component(event)
-    sample.add_missing_timezones()
-    return next(c for c in sample.subcomponents if c.name == "VTIMEZONE")
+def _amsterdam_vtimezone() -> Timezone:
+    """Europe/Amsterdam as the EU rule (summer time from the last Sunday of March, 02:00, to the last Sunday of
+    October, 03:00; the rule since 1996): one STANDARD and one DAYLIGHT with an RRULE, valid for any year ahead.
+
+    A list of RDATEs, as icalendar generates, stops in 2038 and is mishandled in summer by Outlook."""
+    zone = Timezone()
+    zone.add("tzid", "Europe/Amsterdam")
+    zone.add("x-lic-location", "Europe/Amsterdam")
+    zone.add_component(_rule_part("CEST", datetime(1996, 3, 31, 2, 0), "+0100", "+0200", 3))
+    zone.add_component(_rule_part("CET", datetime(1996, 10, 27, 3, 0), "+0200", "+0100", 10))
+    return zone
 
 
 def _finish(cal: Calendar) -> bytes:
@@ -55,8 +83,19 @@ def _finish(cal: Calendar) -> bytes:
 
 
 def registration_uid(registration) -> str:
-    """Stable per (meeting, registration), so calendars update the same event."""
-    return f"meeting-{registration.meeting_id}-registration-{registration.public_id}@sto-events"
+    """Stable per (meeting, registration), so calendars update the same event.
+
+    The UID is fixed when the first invitation goes out (`calendar_uid`), so a later change of the sender's
+    domain, or of this format, never turns an update into a second event. Invitations sent before UIDs carried a
+    domain had `@sto-events`; the migration stored that for them."""
+    if registration.calendar_uid:
+        return registration.calendar_uid
+    return f"meeting-{registration.meeting_id}-registration-{registration.public_id}@{sender.domain()}"
+
+
+def meeting_uid(meeting: Meeting) -> str:
+    """Stable per meeting for the published files; meetings published before keep their `@sto-events` UID."""
+    return meeting.calendar_uid or f"meeting-{meeting.id}@{sender.domain()}"
 
 
 def registration_invitation(registration, method: str, description: str, url: str) -> bytes:
@@ -66,9 +105,6 @@ def registration_invitation(registration, method: str, description: str, url: st
     event = _meeting_event(meeting, registration_uid(registration), description, url)
     event.add("sequence", registration.sequence)
     event.add("status", "CANCELLED" if method == "CANCEL" else "CONFIRMED")
-    organizer = vCalAddress(f"mailto:{current_app.config['MAIL_DEFAULT_SENDER']}")
-    organizer.params["cn"] = vText("Sterk Techniekonderwijs")
-    event.add("organizer", organizer)
     attendee = vCalAddress(f"mailto:{registration.email}")
     attendee.params["cn"] = vText(registration.name)
     attendee.params["role"] = vText("REQ-PARTICIPANT")
@@ -80,11 +116,18 @@ def registration_invitation(registration, method: str, description: str, url: st
 
 
 def meetings_calendar(meetings: Iterable[Meeting], url_for_meeting, name: str) -> bytes:
-    """A PUBLISH calendar of meetings: the 'add to my calendar' file and the subscribable feed."""
+    """A PUBLISH calendar of meetings: the 'add to my calendar' file and the subscribable feed.
+
+    SEQUENCE rises when a meeting moves or is called off, and a cancelled meeting stays with STATUS:CANCELLED, so a
+    calendar that imported or subscribed to it updates the event instead of keeping the old one."""
     cal = _calendar("PUBLISH")
     cal.add("x-wr-calname", vText(name))
     cal.add("x-wr-timezone", "Europe/Amsterdam")
     for meeting in meetings:
         url = url_for_meeting(meeting)
-        cal.add_component(_meeting_event(meeting, f"meeting-{meeting.id}@sto-events", url, url))
+        event = _meeting_event(meeting, meeting_uid(meeting), url, url)
+        event.add("sequence", meeting.sequence)
+        event.add("last-modified", meeting.updated_at or meeting.created_at)
+        event.add("status", "CANCELLED" if meeting.status == MeetingStatus.CANCELLED else "CONFIRMED")
+        cal.add_component(event)
     return _finish(cal)

@@ -40,6 +40,8 @@ def _queue(session: Session, registration, kind: str, ics_method: str | None) ->
         body_html = render_template(f"email/{kind}.html", **context)
         ics = None
         if ics_method:
+            # The UID is fixed by the first invitation: later ones must replace that event, whatever the settings.
+            registration.calendar_uid = ical.registration_uid(registration)
             description = render_template("email/_invitation_description.txt", **context)
             ics = ical.registration_invitation(registration, ics_method, description, manage_url)
         subject = _subject(kind, registration.meeting.title)
@@ -53,6 +55,7 @@ def _queue(session: Session, registration, kind: str, ics_method: str | None) ->
         registration_id=registration.id,
         ics=ics,
         ics_method=ics_method,
+        locale=registration.locale,
         qr_payload=absolute_url("admin.check_in_scan", token=check_in_token(registration))
         if ics_method == "REQUEST" else None,
     )
@@ -108,4 +111,5 @@ def render_attendee_mailing(registration, subject: str, body: str) -> tuple[str,
 def attendee_mailing(session: Session, registration, mailing) -> None:
     text, html = render_attendee_mailing(registration, mailing.subject, mailing.body)
     outbox.queue(session, kind="attendee_mailing", recipient=registration.email, subject=mailing.subject,
-                 body_text=text, body_html=html, registration_id=registration.id, mailing_id=mailing.id)
+                 body_text=text, body_html=html, registration_id=registration.id, mailing_id=mailing.id,
+                 locale=registration.locale)

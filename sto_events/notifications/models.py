@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import enum
+import secrets
 from datetime import datetime
 
 import sqlalchemy as sa
@@ -33,6 +34,11 @@ class OutboxMessage(db.Model):
         sa.ForeignKey("registration.id", ondelete="SET NULL"), index=True
     )
     recipient: Mapped[str] = mapped_column(sa.String(254))
+    #: Random, set when queued: the Message-ID's left part, the same for every retry of this mail and unlike any
+    #: other mail's (a row id repeats after a database reset or in a second installation).
+    message_key: Mapped[str] = mapped_column(sa.String(32), unique=True, default=lambda: secrets.token_hex(16))
+    #: Language of the mail (nl, en): names its attachments.
+    locale: Mapped[str] = mapped_column(sa.String(5), default="nl", server_default="nl")
     subject: Mapped[str] = mapped_column(sa.String(300))
     body_text: Mapped[str] = mapped_column(sa.Text)
     body_html: Mapped[str] = mapped_column(sa.Text)

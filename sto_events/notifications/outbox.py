@@ -2,21 +2,28 @@
 
 from __future__ import annotations
 
+import copy
+import email.policy
 import io
 import logging
 import secrets
 import smtplib
 import threading
 from datetime import timedelta
+from email import quoprimime
+from email.message import EmailMessage, MIMEPart
+from email.utils import formatdate
 from pathlib import Path
 
 import segno
 import sqlalchemy as sa
 from flask import current_app
-from flask_mail import Connection, Message
+from flask_babel import force_locale, gettext
+from flask_mail import Connection
 from sqlalchemy.orm import Session
 
 from ..timeutil import utcnow
+from . import sender
 from .models import OutboxMessage, OutboxStatus
 
 log = logging.getLogger(__name__)
@@ -38,6 +45,7 @@ def queue(
     ics_method: str | None = None,
     qr_payload: str | None = None,
     mailing_id: int | None = None,
+    locale: str = "nl",
 ) -> OutboxMessage:
     """Add a mail to the outbox in the caller's transaction; it is sent only if that transaction commits."""
     message = OutboxMessage(
@@ -51,6 +59,7 @@ def queue(
         ics_method=ics_method,
         qr_payload=qr_payload,
         mailing_id=mailing_id,
+        locale=locale,
         status=OutboxStatus.PENDING,
         next_attempt_at=utcnow(),
     )
@@ -75,44 +84,107 @@ class _TimeoutConnection(Connection):
         return host
 
 
-def build_message(row: OutboxMessage) -> Message:
-    domain = current_app.config["MAIL_DEFAULT_SENDER"].rpartition("@")[2] or "sto-events"
-    msg = Message(
-        subject=row.subject,
-        recipients=[row.recipient],
-        body=row.body_text,
-        html=row.body_html,
-        sender=current_app.config["MAIL_DEFAULT_SENDER"],
-    )
-    # Stable per outbox row: a receiving system can tell a resend from a new mail.
-    msg.msgId = f"<outbox-{row.id}@{domain}>"
+def attachment_names(locale: str) -> dict[str, str]:
+    """File names of the attachments, in the mail's language."""
+    with force_locale(locale):
+        return {"REQUEST": gettext("uitnodiging.ics"), "CANCEL": gettext("afmelding.ics"),
+                "qr": gettext("inchecken.png")}
+
+
+MAIL_POLICY = email.policy.SMTP
+
+#: How the HTML body refers to the check-in QR code; the sender replaces it with the image's unique Content-ID.
+QR_PLACEHOLDER = "cid:checkin-qr"
+
+
+def build_message(row: OutboxMessage) -> EmailMessage:
+    """The mail as RFC 5322 / MIME, built with the standard library (Flask-Mail builds only flat trees):
+
+    multipart/mixed
+      multipart/related
+        multipart/alternative: text/plain, text/html, text/calendar; method=REQUEST|CANCEL
+        image/png (the check-in QR code, inline, referred to by cid: from the HTML)
+      application/ics (the same calendar as an attachment, for programs that do not read the inline part)
+
+    A layer with only one part is left out, so a mail without calendar and QR code is a multipart/alternative.
+    Outlook and Gmail show a meeting request (with accept buttons) for the text/calendar inside the alternative.
+    """
+    domain = sender.domain()
+    names = attachment_names(row.locale or "nl")
+    qr_cid = f"checkin-qr.{row.message_key}@{domain}"
+    method = (row.ics_method or "REQUEST") if row.ics else None
+    body = MIMEPart(policy=MAIL_POLICY)
+    body.set_content(row.body_text)
+    body.add_alternative(row.body_html.replace(QR_PLACEHOLDER, f"cid:{qr_cid}"), subtype="html")
+    if method:
+        body.add_alternative(row.ics, subtype="calendar", params={"method": method})
     if row.qr_payload:
-        # Shown in the HTML body as <img src="cid:checkin-qr">; also usable as a plain attachment.
         png = io.BytesIO()
         segno.make(row.qr_payload, error="m").save(png, kind="png", scale=6, border=2)
-        msg.attach(filename="inchecken.png", content_type="image/png", data=png.getvalue(), disposition="inline",
-                   headers={"Content-ID": "<checkin-qr>"})
-    if row.ics:
-        method = row.ics_method or "REQUEST"
-        msg.attach(
-            filename="uitnodiging.ics" if method != "CANCEL" else "afmelding.ics",
-            content_type=f"text/calendar; method={method}; charset=UTF-8",
-            data=row.ics.encode("utf-8"),
-        )
+        image = MIMEPart(policy=MAIL_POLICY)
+        image.set_content(png.getvalue(), maintype="image", subtype="png", cid=f"<{qr_cid}>",
+                          disposition="inline", filename=names["qr"], params={"name": names["qr"]})
+        body = _multipart('related; type="multipart/alternative"', body, image)
+    if method:
+        ics = MIMEPart(policy=MAIL_POLICY)
+        filename = names.get(method, names["REQUEST"])
+        ics.set_content(row.ics.encode("utf-8"), maintype="application", subtype="ics",
+                        disposition="attachment", filename=filename, params={"name": filename})
+        body = _multipart("mixed", body, ics)
+    msg = EmailMessage(policy=MAIL_POLICY)
+    msg["Subject"] = row.subject
+    msg["From"] = sender.from_header()
+    msg["To"] = row.recipient
+    msg["Date"] = formatdate(usegmt=True)
+    # Random per mail and kept with it: the same for each retry, never the same as any other mail's.
+    msg["Message-ID"] = f"<{row.message_key}@{domain}>"
+    msg["MIME-Version"] = "1.0"
+    msg["Content-Type"] = body["Content-Type"]
+    msg.set_payload(body.get_payload())
     return msg
 
 
-def _transmit(msg: Message) -> None:
+def _multipart(subtype: str, *parts: MIMEPart) -> MIMEPart:
+    container = MIMEPart(policy=MAIL_POLICY)
+    container["Content-Type"] = f"multipart/{subtype}"
+    for part in parts:
+        container.attach(part)
+    return container
+
+
+def _transmit(msg: EmailMessage) -> None:
+    """Send over SMTP (8-bit text announced with BODY=8BITMIME, or re-encoded to 7 bits for a server that does not
+    offer it), or save as an .eml file when no server is set."""
     config = current_app.config
+    data = msg.as_bytes()
     if config["MAIL_SERVER"]:
+        recipients = [address.addr_spec for address in msg["To"].addresses]
         with _TimeoutConnection(current_app.extensions["mail"]) as conn:
-            conn.send(msg)
+            conn.host.ehlo_or_helo_if_needed()
+            options = []
+            if not data.isascii():
+                if conn.host.has_extn("8bitmime"):
+                    options.append("BODY=8BITMIME")
+                else:
+                    data = _seven_bit(msg).as_bytes()
+            conn.host.sendmail(sender.address(), recipients, data, mail_options=options)
         return
     directory = Path(config["MAIL_FILE_DIR"])
     directory.mkdir(parents=True, exist_ok=True)
-    path = directory / f"{msg.msgId.strip('<>').partition('@')[0]}.eml"
-    path.write_bytes(msg.as_bytes())
+    path = directory / f"{msg['Message-ID'].strip('<>').partition('@')[0]}.eml"
+    path.write_bytes(data)
     log.info("mail saved to %s", path)
+
+
+def _seven_bit(msg: EmailMessage) -> EmailMessage:
+    """A copy whose 8-bit parts are quoted-printable, for a server that does not take 8-bit data."""
+    msg = copy.deepcopy(msg)
+    for part in msg.walk():
+        if not part.is_multipart() and part.get("Content-Transfer-Encoding", "").lower() == "8bit":
+            data = part.get_payload(decode=True)
+            part.set_payload(quoprimime.body_encode(data.decode("latin-1")))
+            part.replace_header("Content-Transfer-Encoding", "quoted-printable")
+    return msg
 
 
 def _summary(exc: Exception) -> str:

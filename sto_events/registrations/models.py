@@ -71,6 +71,8 @@ class Registration(db.Model):
     status: Mapped[RegistrationStatus] = mapped_column(_enum(RegistrationStatus))
     #: Rises with every change the person's calendar must pick up (iCal SEQUENCE).
     sequence: Mapped[int] = mapped_column(default=0, server_default="0")
+    #: iCal UID of the person's invitation, fixed when the first one is mailed (see notifications.ical).
+    calendar_uid: Mapped[str | None] = mapped_column(sa.String(255))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, onupdate=utcnow)
     #: Position on the waiting list: first come, first promoted.

@@ -32,7 +32,8 @@ def test_confirmation_change_and_cancel_arrive_with_matching_invitations(mail_ap
     assert deliver_outbox(mail_app) == 1
     [confirmation] = smtp.inbox.to("zoe@school.nl")
     assert confirmation["Subject"].startswith("Aanmelding bevestigd: ")
-    assert confirmation["From"] == "bijeenkomsten@sto.test"
+    assert confirmation["From"] == "Sterk Techniekonderwijs <bijeenkomsten@sto.test>"
+    assert confirmation["From"].addresses[0].addr_spec == "bijeenkomsten@sto.test"
     text = confirmation.get_body(("plain",)).get_content()
     html = confirmation.get_body(("html",)).get_content()
     assert "Beste Zoë Łukasz 🎓," in text and "Beste Zoë Łukasz 🎓," in html
