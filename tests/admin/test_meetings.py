@@ -74,7 +74,7 @@ def test_create_add_programme_and_publish(app, client, login_as):
         actions = db.session.scalars(sa.select(AuditEntry.action).order_by(AuditEntry.id)).all()
     assert actions == ["meeting.create", "round.create", "round.create"] + ["workshop.create"] * 4 + ["meeting.publish"]
     log = client.get("/beheer/logboek").get_data(as_text=True)
-    assert "meeting.publish" in log and "Themabijeenkomst Assen" in log
+    assert "Bijeenkomst gepubliceerd" in log and "Themabijeenkomst Assen" in log
 
 
 def published_meeting_with_people(app, make_meeting, capacity=3):
