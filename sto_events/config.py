@@ -52,6 +52,11 @@ class Config:
         self.MANAGE_LINK_MAX_AGE_DAYS = _int("MANAGE_LINK_MAX_AGE_DAYS", 180)
         #: Seconds an anonymous view of the home page, meeting list or meeting detail is reused (0: never).
         self.PAGE_CACHE_SECONDS = _int("PAGE_CACHE_SECONDS", 5)
+        #: Who is responsible for the personal data (the privacy statement names them); empty shows a marked
+        #: placeholder, so an installation that forgot them is visible at once.
+        self.PRIVACY_CONTROLLER_NAME = env("PRIVACY_CONTROLLER_NAME", "")
+        self.PRIVACY_CONTROLLER_ADDRESS = env("PRIVACY_CONTROLLER_ADDRESS", "")
+        self.PRIVACY_CONTACT_EMAIL = env("PRIVACY_CONTACT_EMAIL", "")
         self.BABEL_DEFAULT_LOCALE = "nl"
         self.BABEL_DEFAULT_TIMEZONE = "Europe/Amsterdam"
         self.LANGUAGES = ["nl", "en"]
