@@ -66,6 +66,18 @@ def test_organiser_runs_a_meeting_to_check_in(browser, live_server, live_app, sc
     assert page.get_by_label("Duurzaam en dekkend techniekaanbod").is_checked()
     screenshot(page, f"11-organiser-programme-{suffix}")
 
+    # A later start moves the rounds along: the organiser sees old → new first, and confirms.
+    details_form = page.locator("main form.sto-form").last
+    details_form.get_by_label("Begintijd", exact=True).fill("13:30")
+    details_form.get_by_label("Eindtijd", exact=True).fill("17:30")
+    details_form.get_by_role("button", name="Opslaan", exact=True).click()
+    preview = page.locator("main table").inner_text()
+    assert "13:30–14:30" in preview and "14:00–15:00" in preview
+    screenshot(page, f"13-organiser-confirm-move-{suffix}")
+    page.get_by_role("button", name="Ja, opslaan").click()
+    assert "Opgeslagen" in page.locator("#messages").inner_text()
+    assert page.get_by_role("heading", name="Ronde 1, 14:00–15:00").count() == 1
+
     participant = browser.new_context(java_script_enabled=javascript, locale="nl-NL")
     visitor = participant.new_page()
     visitor.goto(live_server.url + "/bijeenkomsten")
