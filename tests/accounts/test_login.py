@@ -71,7 +71,7 @@ def test_language_switch_and_back_office_return_only_to_local_paths(app, client,
         registration_id = services.sign_up(db.session, full, signup_data(full, "p@school.nl"))[0].id
     for target in HOSTILE_TARGETS:
         response = client.post(f"/beheer/aanmeldingen/{registration_id}/inchecken",
-                               data={"next": target, "csrf_token": page_csrf(client, "/beheer/")})
+                               data={"next": target, "andere_dag": "1", "csrf_token": page_csrf(client, "/beheer/")})
         assert response.headers["Location"] == f"/beheer/aanmeldingen/{registration_id}", target
 
 
