@@ -27,7 +27,8 @@ def register_cli(app) -> None:
 
     @app.cli.command("create-organiser")
     @click.argument("email")
-    @click.option("--name", default="", help="Display name (defaults to the part before the @).")
+    @click.option("--name", prompt="Name (as invitations show it)",
+                  help="The organiser's name, shown in invitations they send; asked at the prompt when left out.")
     @click.option("--password", prompt=True, hide_input=True, confirmation_prompt=True,
                   help="At least 12 characters; asked at the prompt when left out.")
     def create_organiser(email: str, name: str, password: str):
@@ -35,13 +36,16 @@ def register_cli(app) -> None:
         from .accounts.models import Role
         from .accounts.services import AccountError, create_user
 
+        name = " ".join(name.split())
+        if not name:
+            raise click.ClickException("a name is needed: invitations say who sends them")
         try:
-            user = create_user(db.session, email, name or email.partition("@")[0], Role.ORGANISER, password)
+            user = create_user(db.session, email, name, Role.ORGANISER, password)
         except AccountError as error:
             raise click.ClickException(
                 "an account with this e-mail exists" if error.code == "exists" else "password needs 12+ characters"
             ) from error
-        click.echo(f"organiser {user.email} created")
+        click.echo(f"organiser {user.name} <{user.email}> created")
 
     @app.cli.command("purge-personal-data")
     @click.option("--months", type=int, default=None, help="Override RETENTION_MONTHS.")

@@ -61,6 +61,11 @@ class Config:
                                    "application/javascript", "application/json", "image/svg+xml"]
         self.COMPRESS_BR_LEVEL = 5
         self.COMPRESS_LEVEL = 6
+        #: Who is responsible for the personal data (the privacy statement names them); empty shows a marked
+        #: placeholder, so an installation that forgot them is visible at once.
+        self.PRIVACY_CONTROLLER_NAME = env("PRIVACY_CONTROLLER_NAME", "")
+        self.PRIVACY_CONTROLLER_ADDRESS = env("PRIVACY_CONTROLLER_ADDRESS", "")
+        self.PRIVACY_CONTACT_EMAIL = env("PRIVACY_CONTACT_EMAIL", "")
         self.BABEL_DEFAULT_LOCALE = "nl"
         self.BABEL_DEFAULT_TIMEZONE = "Europe/Amsterdam"
         self.LANGUAGES = ["nl", "en"]

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import abort, flash, redirect, render_template, request, url_for
+from flask import abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import ngettext
 from wtforms.fields.choices import SelectChoice
@@ -41,9 +41,12 @@ def attendee_list(meeting_id: int):
     """Everyone who signed up, searchable and filterable live (htmx swaps only the table)."""
     meeting = db.get_or_404(Meeting, meeting_id)
     query, status, workshop_id = _filters(meeting)
-    found = attendees.search(db.session, meeting.id, query, status, workshop_id)
-    context = {"meeting": meeting, "registrations": found, "query": query, "status": status,
-               "workshop_id": workshop_id}
+    raw_page = request.args.get("pagina", "1")
+    page = int(raw_page) if raw_page.isdigit() and len(raw_page) < 7 else 1
+    found = attendees.attendee_page(db.session, meeting.id, query, status, workshop_id, page)
+    filters = {k: v for k, v in (("q", query), ("status", status), ("workshop", workshop_id)) if v}
+    context = {"meeting": meeting, "found": found, "registrations": found.registrations, "query": query,
+               "status": status, "workshop_id": workshop_id, "filters": filters}
     if htmx and htmx.target == "attendees":
         return render_template("admin/_attendee_table.html", **context)
     return render_template("admin/attendees.html", **context)
@@ -67,7 +70,9 @@ def _error_text(error: RegistrationError) -> str:
         "cancelled": _("Deze aanmelding is geannuleerd."),
         "closed": _("Deze bijeenkomst is voorbij of geannuleerd."),
         "not_waitlisted": _("Deze persoon staat niet (meer) op de wachtlijst."),
-        "not_confirmed": _("Alleen aangemelde deelnemers kunnen inchecken."),
+        "check_in_waitlisted": _("Inchecken kan niet: deze persoon staat op de wachtlijst."),
+        "check_in_cancelled": _("Inchecken kan niet: deze aanmelding is geannuleerd."),
+        "check_in_other_day": _("De bijeenkomst is niet vandaag. Weet u zeker dat u wilt inchecken?"),
         "choose_workshop": _("Kies een workshop in elke ronde."),
     }.get(error.code, _("Dit kan niet."))
 
@@ -121,12 +126,20 @@ def check_in(registration_id: int):
     registration = db.get_or_404(Registration, registration_id)
     present = request.form.get("aanwezig", "1") == "1"
     error = None
+    confirm_other_day = False
     try:
-        attendees.set_checked_in(db.session, registration, present, actor())
+        attendees.set_checked_in(db.session, registration, present, actor(),
+                                 other_day_confirmed=request.form.get("andere_dag") == "1")
     except RegistrationError as exc:
         error = _error_text(exc)
+        confirm_other_day = exc.code == "check_in_other_day"
     if htmx:
-        return render_template("admin/_check_in_row.html", registration=registration, error=error)
+        return render_template("admin/_check_in_row.html", registration=registration, error=error,
+                               confirm_other_day=confirm_other_day)
+    if confirm_other_day:
+        # Without JavaScript the question comes as a page of its own, with the button that confirms.
+        return render_template("admin/check_in_scan.html", registration=registration, error=error,
+                               confirm_other_day=True, meeting_day=False)
     if error:
         flash(error, "error")
     else:
@@ -142,7 +155,8 @@ def check_in_desk(meeting_id: int):
     query = request.args.get("q", "").strip()[:200]
     found = attendees.search(db.session, meeting.id, query, "confirmed")
     context = {"meeting": meeting, "registrations": found, "query": query,
-               "present": sum(1 for r in found if r.checked_in_at)}
+               "present": sum(1 for r in found if r.checked_in_at),
+               "meeting_day": attendees.is_meeting_day(meeting)}
     if htmx and htmx.target == "check-in-list":
         return render_template("admin/_check_in_list.html", **context)
     return render_template("admin/check_in.html", **context)
@@ -158,7 +172,8 @@ def check_in_scan(token: str):
     registration = db.session.scalar(db.select(Registration).where(Registration.public_id == public_id))
     if registration is None:
         abort(404)
-    return render_template("admin/check_in_scan.html", registration=registration)
+    return render_template("admin/check_in_scan.html", registration=registration,
+                           meeting_day=attendees.is_meeting_day(registration.meeting))
 
 
 def _audience_choices(meeting: Meeting) -> list[SelectChoice]:
@@ -203,6 +218,9 @@ def mail_attendees(meeting_id: int):
 def mailing(mailing_id: int):
     """The log of one message: who it went to and whether it was delivered."""
     mailing = db.get_or_404(Mailing, mailing_id)
-    return render_template("admin/mailing.html", mailing=mailing, meeting=db.session.get(Meeting, mailing.meeting_id))
+    context = {"mailing": mailing, "max_attempts": current_app.config["OUTBOX_MAX_ATTEMPTS"]}
+    if htmx and htmx.target == "delivery-log":
+        return render_template("admin/_delivery_log.html", **context)
+    return render_template("admin/mailing.html", meeting=db.session.get(Meeting, mailing.meeting_id), **context)
 
 

@@ -3,7 +3,7 @@
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import RadioField, StringField, TextAreaField
-from wtforms.validators import InputRequired, Length
+from wtforms.validators import DataRequired, InputRequired, Length
 
 
 def _no_control_characters(value):
@@ -28,4 +28,15 @@ class MailingForm(FlaskForm):
         description=_l(
             "Platte tekst. Een lege regel begint een nieuwe alinea. De aanhef en groet komen er vanzelf bij."
         ),
+    )
+
+
+class MeetingCancelForm(FlaskForm):
+    """Calling a meeting off: the reason goes into the mail to everyone who signed up."""
+
+    reason = TextAreaField(
+        _l("Reden"),
+        filters=[_no_control_characters, lambda v: v.strip() if isinstance(v, str) else v],
+        validators=[DataRequired(message=_l("Schrijf waarom de bijeenkomst niet doorgaat.")), Length(max=2000)],
+        description=_l("Deze tekst staat in de e-mail aan alle deelnemers en aan wie op de wachtlijst staat."),
     )

@@ -15,6 +15,7 @@ from ..meetings import services as meeting_services
 from ..meetings.forms import MeetingForm, RoundForm, WorkshopForm
 from ..meetings.models import Meeting, MeetingStatus, Workshop, WorkshopRound
 from ..timeutil import exists_locally, from_local, local
+from .forms import MeetingCancelForm
 from .routes import actor, bp
 
 
@@ -98,9 +99,20 @@ def meeting(meeting_id: int):
     meeting = db.get_or_404(Meeting, meeting_id)
     form = _meeting_form(meeting)
     status = 200
+    answer = request.form.get("bevestigd")
+    if answer == "0":
+        # "Back to the form" on the confirmation step: the typed values come back, nothing is saved.
+        form.validate()
+        return _render_meeting(meeting, form, RoundForm(prefix="round", formdata=None), 200)
     if form.validate_on_submit():
         try:
-            told = planning.update_meeting(db.session, meeting, _meeting_data(form), actor())
+            told = planning.update_meeting(db.session, meeting, _meeting_data(form), actor(),
+                                           confirmed=answer == "1")
+        except planning.ConfirmationNeeded as needed:
+            db.session.rollback()
+            return render_template("admin/meeting_confirm.html", meeting=meeting, change=needed.change,
+                                   fields=[(k, v) for k, v in request.form.items(multi=True)
+                                           if k not in ("csrf_token", "bevestigd")]), 200
         except planning.PlanningError as error:
             (form.capacity.errors if "capacity" in error.code else form.form_errors).append(planning_message(error))
             status = 409
@@ -137,15 +149,16 @@ def publish_meeting(meeting_id: int):
 def cancel_meeting(meeting_id: int):
     """Ask for confirmation, then call the meeting off and mail everyone who signed up."""
     meeting = db.get_or_404(Meeting, meeting_id)
+    form = MeetingCancelForm()
+    status = 200
     if request.method == "POST" and meeting.status != MeetingStatus.CANCELLED:
-        from ..registrations.forms import CancelForm
-
-        if CancelForm().validate_on_submit():
-            count = planning.cancel_meeting(db.session, meeting, actor())
+        if form.validate_on_submit():
+            count = planning.cancel_meeting(db.session, meeting, actor(), form.reason.data)
             flash(ngettext("De bijeenkomst is geannuleerd; %(num)d deelnemer krijgt bericht.",
                            "De bijeenkomst is geannuleerd; %(num)d deelnemers krijgen bericht.", count), "ok")
             return redirect(url_for(".meeting", meeting_id=meeting.id), code=303)
-    return render_template("admin/meeting_cancel.html", meeting=meeting)
+        status = 422
+    return render_template("admin/meeting_cancel.html", meeting=meeting, form=form), status
 
 
 @bp.post("/bijeenkomsten/<int:meeting_id>/rondes")

@@ -129,26 +129,87 @@ def active_registrations(session: Session, meeting_id: int) -> list[Registration
     )
 
 
-def update_meeting(session: Session, meeting: Meeting, data: MeetingData, actor) -> bool:
+@dataclass
+class RoundMove:
+    title: str
+    old_starts_at: datetime
+    old_ends_at: datetime
+    new_starts_at: datetime
+    new_ends_at: datetime
+
+
+@dataclass
+class MeetingChange:
+    """What saving a meeting form would do: the old and new times, and the rounds that move along."""
+
+    old_starts_at: datetime
+    old_ends_at: datetime
+    new_starts_at: datetime
+    new_ends_at: datetime
+    rounds: list[RoundMove]
+    #: The new start lies in the past (a typing error, or an entry made afterwards).
+    into_past: bool
+
+    @property
+    def needs_confirmation(self) -> bool:
+        return bool(self.rounds) or self.into_past
+
+
+class ConfirmationNeeded(Exception):
+    """The change moves rounds or puts the meeting in the past: the organiser must see it and confirm."""
+
+    def __init__(self, change: MeetingChange):
+        super().__init__("confirmation_needed")
+        self.change = change
+
+
+def preview_change(meeting: Meeting, data: MeetingData, now: datetime | None = None) -> MeetingChange:
+    """What would move if `data` were saved; writes nothing."""
+    shift = data.starts_at - meeting.starts_at
+    moves = [RoundMove(r.title, r.starts_at, r.ends_at, r.starts_at + shift, r.ends_at + shift)
+             for r in meeting.rounds] if shift else []
+    moved_into_past = data.starts_at != meeting.starts_at and data.starts_at < (now or utcnow())
+    return MeetingChange(meeting.starts_at, meeting.ends_at, data.starts_at, data.ends_at, moves, moved_into_past)
+
+
+def _what_changed(old: dict, new: dict) -> list[tuple[str, str | tuple, str | tuple]]:
+    """For the mail: ("when", (start, end), (start, end)) and ("where", old place, new place) when they differ."""
+    changes = []
+    if (old["starts_at"], old["ends_at"]) != (new["starts_at"], new["ends_at"]):
+        changes.append(("when", (old["starts_at"], old["ends_at"]), (new["starts_at"], new["ends_at"])))
+
+    def place(values):
+        return ", ".join(part for part in (values["venue"], values["address"], values["city"]) if part)
+
+    if place(old) != place(new):
+        changes.append(("where", place(old), place(new)))
+    return changes
+
+
+def update_meeting(session: Session, meeting: Meeting, data: MeetingData, actor, confirmed: bool = False) -> bool:
     """Change a meeting. Moving a published one (time or place) mails every registrant an update.
 
-    Returns whether registrants were told.
+    A change that moves rounds along or puts the meeting in the past raises ConfirmationNeeded unless
+    `confirmed`. Returns whether registrants were told.
     """
     _check_times(data.starts_at, data.ends_at)
     lock_meeting(session, meeting.id)
     session.refresh(meeting, ["taken"])
     if data.capacity < meeting.taken:
         raise PlanningError("capacity_below_taken", taken=meeting.taken)
-    old = _snapshot(meeting)
-    shift = data.starts_at - meeting.starts_at
-    if shift:
-        # The programme moves with the meeting: rounds keep their place within the day.
-        for workshop_round in meeting.rounds:
-            workshop_round.starts_at += shift
-            workshop_round.ends_at += shift
-    if any(r.starts_at < data.starts_at or r.ends_at > data.ends_at for r in meeting.rounds):
+    # The programme moves with the meeting: rounds keep their place within the day.
+    change = preview_change(meeting, data)
+    new_times = ([(m.new_starts_at, m.new_ends_at) for m in change.rounds] if change.rounds
+                 else [(r.starts_at, r.ends_at) for r in meeting.rounds])
+    if any(start < data.starts_at or end > data.ends_at for start, end in new_times):
         session.rollback()
         raise PlanningError("rounds_outside_meeting")
+    if change.needs_confirmation and not confirmed:
+        session.rollback()
+        raise ConfirmationNeeded(change)
+    old = _snapshot(meeting)
+    for workshop_round, (start, end) in zip(meeting.rounds, new_times, strict=True):
+        workshop_round.starts_at, workshop_round.ends_at = start, end
     for name in ("title", "city", "venue", "address", "description", "starts_at", "ends_at", "capacity"):
         setattr(meeting, name, getattr(data, name))
     meeting.themes = list(session.scalars(sa.select(Theme).where(Theme.id.in_(data.theme_ids))))
@@ -159,10 +220,11 @@ def update_meeting(session: Session, meeting: Meeting, data: MeetingData, actor)
         meeting.sequence += 1  # the published calendar files replace the event people added
     moved = meeting.status == MeetingStatus.PUBLISHED and any(old[f] != new[f] for f in MOVING_FIELDS)
     if moved:
+        what_changed = _what_changed(old, new)
         for registration in active_registrations(session, meeting.id):
             if registration.status == RegistrationStatus.CONFIRMED:
                 registration.sequence += 1
-            messages.meeting_changed(session, registration)
+            messages.meeting_changed(session, registration, what_changed)
     audit.record(session, actor, "meeting.update", meeting, audit.changes(old, new))
     session.flush()
     if data.capacity > old["capacity"]:
@@ -181,8 +243,11 @@ def publish(session: Session, meeting: Meeting, actor) -> None:
     session.commit()
 
 
-def cancel_meeting(session: Session, meeting: Meeting, actor) -> int:
-    """Call a meeting off: every registration ends, confirmed people get a CANCEL, waiting people a note."""
+def cancel_meeting(session: Session, meeting: Meeting, actor, reason: str) -> int:
+    """Call a meeting off: every registration ends, confirmed people get a CANCEL, waiting people a note.
+
+    The organiser's `reason` is told to everyone in that mail.
+    """
     if meeting.status == MeetingStatus.CANCELLED:
         raise PlanningError("already_cancelled")
     lock_meeting(session, meeting.id)
@@ -196,14 +261,14 @@ def cancel_meeting(session: Session, meeting: Meeting, actor) -> int:
         registration.cancelled_at = utcnow()
         registration.waitlisted_at = None
         registration.sequence += 1
-        messages.meeting_cancelled(session, registration, held_seat)
+        messages.meeting_cancelled(session, registration, held_seat, reason)
     session.execute(sa.update(Meeting).where(Meeting.id == meeting.id).values(taken=0))
     session.execute(
         sa.update(Workshop)
         .where(Workshop.round_id.in_(sa.select(WorkshopRound.id).where(WorkshopRound.meeting_id == meeting.id)))
         .values(taken=0)
     )
-    audit.record(session, actor, "meeting.cancel", meeting, f"{len(registrations)} registrations cancelled")
+    audit.record(session, actor, "meeting.cancel", meeting, f"{reason} ({len(registrations)})")
     session.commit()
     return len(registrations)
 

@@ -25,7 +25,7 @@ def _subject(kind: str, title: str) -> str:
     return subjects[kind]
 
 
-def _queue(session: Session, registration, kind: str, ics_method: str | None) -> None:
+def _queue(session: Session, registration, kind: str, ics_method: str | None, extra: dict | None = None) -> None:
     with force_locale(registration.locale):
         manage_url = absolute_url("registrations.manage", token=manage_token(registration, mailed=True))
         context = {
@@ -35,6 +35,8 @@ def _queue(session: Session, registration, kind: str, ics_method: str | None) ->
             "meeting_url": absolute_url("meetings.detail", slug=registration.meeting.slug),
             "with_invitation": ics_method is not None,
             "with_qr": ics_method == "REQUEST",
+            "with_manage_link": True,
+            **(extra or {}),
         }
         body_text = render_template(f"email/{kind}.txt", **context)
         body_html = render_template(f"email/{kind}.html", **context)
@@ -84,15 +86,19 @@ def registration_cancelled(session: Session, registration, held_seat: bool) -> N
     _queue(session, registration, "registration_cancelled", "CANCEL" if held_seat else None)
 
 
-def meeting_changed(session: Session, registration) -> None:
-    """The organiser moved the meeting: confirmed people get the new invitation, waiting people a note."""
+def meeting_changed(session: Session, registration, changes=()) -> None:
+    """The organiser moved the meeting: confirmed people get the new invitation, waiting people a note.
+
+    `changes` lists ("when" | "where", old, new), told in the mail as old → new.
+    """
     method = "REQUEST" if registration.status == "confirmed" else None
-    _queue(session, registration, "meeting_changed", method)
+    _queue(session, registration, "meeting_changed", method, {"changes": list(changes)})
 
 
-def meeting_cancelled(session: Session, registration, held_seat: bool) -> None:
-    """The organiser called the meeting off: a CANCEL for those who had an invitation."""
-    _queue(session, registration, "meeting_cancelled", "CANCEL" if held_seat else None)
+def meeting_cancelled(session: Session, registration, held_seat: bool, reason: str = "") -> None:
+    """The organiser called the meeting off: a CANCEL for those who had an invitation, with the reason."""
+    _queue(session, registration, "meeting_cancelled", "CANCEL" if held_seat else None,
+           {"reason": reason, "with_manage_link": False})
 
 
 def registration_link(session: Session, registration) -> None:

@@ -5,6 +5,10 @@ Each takes the acting organiser, writes an audit entry and commits.
 
 from __future__ import annotations
 
+import re
+import unicodedata
+from dataclasses import dataclass
+
 import sqlalchemy as sa
 from sqlalchemy.orm import Session, selectinload
 
@@ -12,21 +16,47 @@ from ..audit import services as audit
 from ..meetings.models import Meeting, Workshop
 from ..notifications import messages
 from ..notifications.models import Mailing
-from ..timeutil import utcnow
+from ..timeutil import local, utcnow
 from . import services
 from .models import Registration, RegistrationStatus, WorkshopChoice
 
 STATUSES = {s.value for s in RegistrationStatus}
 
 
-def search(session: Session, meeting_id: int, query: str = "", status: str = "", workshop_id: int | None = None):
-    """A meeting's registrations matching a name/e-mail/organisation fragment, a status and a workshop."""
-    statement = (
-        sa.select(Registration)
-        .where(Registration.meeting_id == meeting_id)
-        .options(selectinload(Registration.choices).selectinload(WorkshopChoice.workshop))
-        .order_by(Registration.status, Registration.name)
+#: Attendee list order: the people who come, then the waiting list, then who cancelled.
+_STATUS_ORDER = {RegistrationStatus.CONFIRMED: 0, RegistrationStatus.WAITLISTED: 1, RegistrationStatus.CANCELLED: 2}
+PAGE_SIZE = 50
+
+
+def name_key(name: str) -> tuple:
+    """Sort names as people read them: accents and case aside, and numbers by value ("Rush 2" before "Rush 13")."""
+    plain = "".join(c for c in unicodedata.normalize("NFKD", name or "") if not unicodedata.combining(c)).casefold()
+    return tuple((0, int(part), "") if part.isdigit() else (1, 0, part)
+                 for part in re.split(r"(\d+)", plain.strip()) if part)
+
+
+def waitlist_positions(session: Session, meeting_id: int) -> dict[int, int]:
+    """Registration id → place on the meeting's waiting list (1 is the next to be let in)."""
+    ids = session.scalars(
+        sa.select(Registration.id)
+        .where(Registration.meeting_id == meeting_id, Registration.status == RegistrationStatus.WAITLISTED)
+        .order_by(Registration.waitlisted_at, Registration.id)
     )
+    return {registration_id: position for position, registration_id in enumerate(ids, start=1)}
+
+
+@dataclass
+class AttendeePage:
+    registrations: list[Registration]
+    #: Registration id → waiting-list position, for the wait-listed people on this page.
+    positions: dict[int, int]
+    total: int
+    page: int
+    pages: int
+
+
+def _filtered(statement, meeting_id: int, query: str, status: str, workshop_id: int | None):
+    statement = statement.where(Registration.meeting_id == meeting_id)
     if query:
         pattern = f"%{query.lower()}%"
         statement = statement.where(
@@ -41,7 +71,43 @@ def search(session: Session, meeting_id: int, query: str = "", status: str = "",
     if workshop_id is not None:
         chose = sa.select(WorkshopChoice.registration_id).where(WorkshopChoice.workshop_id == workshop_id)
         statement = statement.where(Registration.id.in_(chose))
-    return list(session.scalars(statement))
+    return statement
+
+
+def attendee_page(session: Session, meeting_id: int, query: str = "", status: str = "",
+                  workshop_id: int | None = None, page: int = 1, per_page: int = PAGE_SIZE) -> AttendeePage:
+    """One page of the attendee list: confirmed by name, then the waiting list by position, then cancelled.
+
+    Only ids, names and statuses of every match are read to sort; whole rows only for the page shown.
+    """
+    keys = session.execute(
+        _filtered(sa.select(Registration.id, Registration.status, Registration.name), meeting_id, query, status,
+                  workshop_id)
+    ).all()
+    positions = waitlist_positions(session, meeting_id)
+    keys.sort(key=lambda row: (_STATUS_ORDER.get(row.status, 3), positions.get(row.id, 0), name_key(row.name),
+                               row.id))
+    pages = max(1, -(-len(keys) // per_page))
+    page = min(max(page, 1), pages)
+    ids = [row.id for row in keys[(page - 1) * per_page:page * per_page]]
+    rows = {r.id: r for r in session.scalars(
+        sa.select(Registration).where(Registration.id.in_(ids))
+        .options(selectinload(Registration.choices).selectinload(WorkshopChoice.workshop))
+    )} if ids else {}
+    return AttendeePage([rows[i] for i in ids], {i: positions[i] for i in ids if i in positions}, len(keys), page,
+                        pages)
+
+
+def search(session: Session, meeting_id: int, query: str = "", status: str = "", workshop_id: int | None = None):
+    """A meeting's registrations matching a name/e-mail/organisation fragment, a status and a workshop,
+    in the attendee list's order (all of them, for the check-in desk)."""
+    found = list(session.scalars(
+        _filtered(sa.select(Registration), meeting_id, query, status, workshop_id)
+        .options(selectinload(Registration.choices).selectinload(WorkshopChoice.workshop))
+    ))
+    found.sort(key=lambda r: (_STATUS_ORDER.get(r.status, 3),
+                              r.waitlisted_at.timestamp() if r.waitlisted_at else 0, name_key(r.name), r.id))
+    return found
 
 
 def move(session: Session, registration: Registration, round_id: int, workshop_id: int, actor) -> bool:
@@ -96,12 +162,25 @@ def admit(session: Session, registration: Registration, actor) -> None:
     session.commit()
 
 
-def set_checked_in(session: Session, registration: Registration, checked_in: bool, actor) -> None:
-    """Mark a confirmed person as present (or undo it); doing it twice changes nothing."""
+def is_meeting_day(meeting: Meeting, now=None) -> bool:
+    """Whether today (in Amsterdam) is the day the meeting starts."""
+    return local(now or utcnow()).date() == local(meeting.starts_at).date()
+
+
+def set_checked_in(session: Session, registration: Registration, checked_in: bool, actor,
+                   other_day_confirmed: bool = False) -> None:
+    """Mark a confirmed person as present (or undo it); doing it twice changes nothing.
+
+    Only a confirmed person can be checked in (the error says why not: wait-listed or cancelled); on any other day
+    than the meeting's, only after the organiser confirmed it.
+    """
     if registration.status != RegistrationStatus.CONFIRMED:
-        raise services.RegistrationError("not_confirmed")
+        raise services.RegistrationError(
+            "check_in_waitlisted" if registration.status == RegistrationStatus.WAITLISTED else "check_in_cancelled")
     if checked_in == (registration.checked_in_at is not None):
         return
+    if checked_in and not other_day_confirmed and not is_meeting_day(registration.meeting):
+        raise services.RegistrationError("check_in_other_day")
     registration.checked_in_at = utcnow() if checked_in else None
     audit.record(session, actor, "registration.check_in" if checked_in else "registration.check_in_undo",
                  registration, registration.email)

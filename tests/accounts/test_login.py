@@ -71,7 +71,7 @@ def test_language_switch_and_back_office_return_only_to_local_paths(app, client,
         registration_id = services.sign_up(db.session, full, signup_data(full, "p@school.nl"))[0].id
     for target in HOSTILE_TARGETS:
         response = client.post(f"/beheer/aanmeldingen/{registration_id}/inchecken",
-                               data={"next": target, "csrf_token": page_csrf(client, "/beheer/")})
+                               data={"next": target, "andere_dag": "1", "csrf_token": page_csrf(client, "/beheer/")})
         assert response.headers["Location"] == f"/beheer/aanmeldingen/{registration_id}", target
 
 
@@ -197,13 +197,13 @@ def test_reset_link_works_once_and_expires(app, client, make_user, smtp):
 
 
 def test_create_organiser_cli(app, runner):
-    result = runner.invoke(args=["create-organiser", "Baas@STOtest.nl", "--password", PASSWORD])
-    assert "organiser baas@stotest.nl created" in result.output
-    again = runner.invoke(args=["create-organiser", "baas@stotest.nl", "--password", PASSWORD])
+    result = runner.invoke(args=["create-organiser", "Baas@STOtest.nl", "--name", "Baas", "--password", PASSWORD])
+    assert "organiser Baas <baas@stotest.nl> created" in result.output
+    again = runner.invoke(args=["create-organiser", "baas@stotest.nl", "--name", "B", "--password", PASSWORD])
     assert again.exit_code != 0 and "exists" in again.output
-    short = runner.invoke(args=["create-organiser", "x@stotest.nl", "--password", "kort"])
+    short = runner.invoke(args=["create-organiser", "x@stotest.nl", "--name", "X", "--password", "kort"])
     assert short.exit_code != 0 and "12" in short.output
-    prompted = runner.invoke(args=["create-organiser", "p@stotest.nl"], input=f"{PASSWORD}\n{PASSWORD}\n")
+    prompted = runner.invoke(args=["create-organiser", "p@stotest.nl"], input=f"Piet\n{PASSWORD}\n{PASSWORD}\n")
     assert "created" in prompted.output
     with app.app_context():
         assert db.session.scalar(sa.select(User.role).where(User.email == "baas@stotest.nl")) == Role.ORGANISER

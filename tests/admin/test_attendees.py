@@ -118,13 +118,17 @@ def test_check_in_with_htmx_and_by_qr_link(app, client, login_as, make_meeting, 
     desk = client.get(f"/beheer/bijeenkomsten/{meeting_id}/inchecken?q=anna",
                       headers={"HX-Request": "true", "HX-Target": "check-in-list"}).get_data(as_text=True)
     assert desk.lstrip().startswith('<div id="check-in-list"') and "Bram" not in desk
-    row = post(client, f"/beheer/aanmeldingen/{ids['anna@school.nl']}/inchecken", {"aanwezig": "1"},
-               headers={"HX-Request": "true"}).get_data(as_text=True)
+    # The meeting is next month: checking in today asks first, and the row comes back with the question.
+    asked = post(client, f"/beheer/aanmeldingen/{ids['anna@school.nl']}/inchecken", {"aanwezig": "1"},
+                 headers={"HX-Request": "true"}).get_data(as_text=True)
+    assert "De bijeenkomst is niet vandaag." in asked and 'name="andere_dag" value="1"' in asked
+    row = post(client, f"/beheer/aanmeldingen/{ids['anna@school.nl']}/inchecken",
+               {"aanwezig": "1", "andere_dag": "1"}, headers={"HX-Request": "true"}).get_data(as_text=True)
     assert row.lstrip().startswith(f'<li id="check-in-{ids["anna@school.nl"]}"') and "Aanwezig sinds" in row
-    post(client, f"/beheer/aanmeldingen/{ids['anna@school.nl']}/inchecken", {"aanwezig": "1"})
+    post(client, f"/beheer/aanmeldingen/{ids['anna@school.nl']}/inchecken", {"aanwezig": "1", "andere_dag": "1"})
     waiting = post(client, f"/beheer/aanmeldingen/{ids['dewi@school.nl']}/inchecken", {"aanwezig": "1"},
                    headers={"HX-Request": "true"}).get_data(as_text=True)
-    assert "Alleen aangemelde deelnemers kunnen inchecken." in waiting
+    assert "Inchecken kan niet: deze persoon staat op de wachtlijst." in waiting
     with app.app_context():
         assert db.session.get(Registration, ids["anna@school.nl"]).checked_in_at is not None
         assert db.session.get(Registration, ids["dewi@school.nl"]).checked_in_at is None

@@ -74,7 +74,7 @@ def test_create_add_programme_and_publish(app, client, login_as):
         actions = db.session.scalars(sa.select(AuditEntry.action).order_by(AuditEntry.id)).all()
     assert actions == ["meeting.create", "round.create", "round.create"] + ["workshop.create"] * 4 + ["meeting.publish"]
     log = client.get("/beheer/logboek").get_data(as_text=True)
-    assert "meeting.publish" in log and "Themabijeenkomst Assen" in log
+    assert "Bijeenkomst gepubliceerd" in log and "Themabijeenkomst Assen" in log
 
 
 def published_meeting_with_people(app, make_meeting, capacity=3):
@@ -98,7 +98,8 @@ def test_moving_a_published_meeting_mails_updates_with_higher_sequence(app, clie
         meeting = db.session.get(Meeting, meeting_id)
         theme_values = {}
         form = meeting_form(title=meeting.title, venue="Nieuwe locatie", city=meeting.city, capacity="3",
-                            date=(meeting.starts_at + timedelta(days=1)).date().isoformat(), **theme_values)
+                            date=(meeting.starts_at + timedelta(days=1)).date().isoformat(), bevestigd="1",
+                            **theme_values)
     response = post(client, f"/beheer/bijeenkomsten/{meeting_id}", form)
     assert response.status_code == 303
     deliver_outbox(app)
@@ -179,7 +180,7 @@ def test_cancel_meeting_mails_everyone(app, client, login_as, make_meeting, smtp
     uid = vobject.readOne(attachment(smtp.inbox.to("p0@school.nl")[0]).get_content()).vevent.uid.value
     login_as(Role.ORGANISER)
     assert "Weet u zeker" in client.get(f"/beheer/bijeenkomsten/{meeting_id}/annuleren").get_data(as_text=True)
-    response = post(client, f"/beheer/bijeenkomsten/{meeting_id}/annuleren", {})
+    response = post(client, f"/beheer/bijeenkomsten/{meeting_id}/annuleren", {"reason": "De zaal is niet beschikbaar."})
     assert response.status_code == 303
     deliver_outbox(app)
     for address in ("p0@school.nl", "p1@school.nl"):
@@ -232,7 +233,7 @@ def test_moving_a_meeting_moves_its_rounds(app, client, login_as, make_meeting):
         round_offset = meeting.rounds[0].starts_at - meeting.starts_at
     login_as(Role.ORGANISER)
     form = meeting_form(date=(start + timedelta(days=7)).date().isoformat(), start_time=start.strftime("%H:%M"),
-                        end_time=end.strftime("%H:%M"), capacity="50")
+                        end_time=end.strftime("%H:%M"), capacity="50", bevestigd="1")
     assert post(client, f"/beheer/bijeenkomsten/{meeting_id}", form).status_code == 303
     with app.app_context():
         moved = db.session.get(Meeting, meeting_id)

@@ -66,6 +66,18 @@ def test_organiser_runs_a_meeting_to_check_in(browser, live_server, live_app, sc
     assert page.get_by_label("Duurzaam en dekkend techniekaanbod").is_checked()
     screenshot(page, f"11-organiser-programme-{suffix}")
 
+    # A later start moves the rounds along: the organiser sees old → new first, and confirms.
+    details_form = page.locator("main form.sto-form").last
+    details_form.get_by_label("Begintijd", exact=True).fill("13:30")
+    details_form.get_by_label("Eindtijd", exact=True).fill("17:30")
+    details_form.get_by_role("button", name="Opslaan", exact=True).click()
+    preview = page.locator("main table").inner_text()
+    assert "13:30–14:30" in preview and "14:00–15:00" in preview
+    screenshot(page, f"13-organiser-confirm-move-{suffix}")
+    page.get_by_role("button", name="Ja, opslaan").click()
+    assert "Opgeslagen" in page.locator("#messages").inner_text()
+    assert page.get_by_role("heading", name="Ronde 1, 14:00–15:00").count() == 1
+
     participant = browser.new_context(java_script_enabled=javascript, locale="nl-NL")
     visitor = participant.new_page()
     visitor.goto(live_server.url + "/bijeenkomsten")
@@ -82,13 +94,18 @@ def test_organiser_runs_a_meeting_to_check_in(browser, live_server, live_app, sc
     participant.close()
 
     page.get_by_role("link", name="Inchecken").click()
-    page.get_by_label("Naam of organisatie").fill("nowak")
     if javascript:
+        # Wait for the live search's answer, so that it cannot replace the row after the first click.
+        with page.expect_response(lambda response: "inchecken?q=nowak" in response.url):
+            page.get_by_label("Naam of organisatie").fill("nowak")
         page.locator("#check-in-list li", has_text="Łucja Nowak").wait_for()
     else:
+        page.get_by_label("Naam of organisatie").fill("nowak")
         page.get_by_role("button", name="Zoeken").click()
     row = page.locator("li", has_text="Łucja Nowak")
     row.get_by_role("button", name="Inchecken").click()
+    # The meeting is next month: checking in today asks for a confirmation first.
+    page.locator("li", has_text="Łucja Nowak").get_by_role("button", name="Toch inchecken").click()
     page.locator("li", has_text="Łucja Nowak").get_by_text("Aanwezig sinds").wait_for()
     screenshot(page, f"12-organiser-check-in-{suffix}")
     assert problems == []
