@@ -144,6 +144,7 @@ def workshop_picker(slug: str):
 
 
 def _places_update(meeting, registration):
+    """Every workshop's places-left text, each marked for an out-of-band swap into the picker."""
     workshops = [w for r in meeting.rounds for w in r.workshops]
     return render_template(
         "registrations/_places_left.html", workshops=workshops, registration=registration, oob=True
@@ -235,6 +236,7 @@ def details(token: str):
 
 
 @bp.get("/aanmelding/<token:token>/workshops")
+@no_store
 def manage_places(token: str):
     """The places left in each workshop as this participant sees them (htmx refresh of the change form)."""
     registration, error = _registration_from_token(token)

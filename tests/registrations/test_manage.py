@@ -69,7 +69,9 @@ def test_places_refresh_returns_only_the_texts_never_the_inputs(client, add_meet
 def test_places_refresh_on_the_manage_page_knows_the_participant(client, add_meeting):
     meeting = add_meeting(rounds=((1, 2),))
     manage_url = sign_up(client, meeting).headers["Location"]
-    fragment = client.get(manage_url + "/workshops", headers={"HX-Request": "true"}).get_data(as_text=True)
+    response = client.get(manage_url + "/workshops", headers={"HX-Request": "true"})
+    assert response.headers["Cache-Control"] == "no-store"  # it tells where this person has a place
+    fragment = response.get_data(as_text=True)
     assert "<input" not in fragment
     assert f'id="workshop-{meeting.rounds[0].workshops[0]}-places" data-hx-swap-oob="true">hier heeft u een plaats' \
         in fragment
