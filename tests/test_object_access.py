@@ -33,7 +33,7 @@ GROUPS = {
     "back_office": lambda endpoint: endpoint.startswith(("admin.", "organisations_manage.")),
     "participant_link": lambda endpoint: endpoint in {
         "registrations.manage", "registrations.cancel", "registrations.export_data", "registrations.consent",
-        "registrations.invitation", "registrations.erase",
+        "registrations.invitation", "registrations.erase", "registrations.details", "registrations.manage_places",
     },
     "account_link": lambda endpoint: endpoint in {"accounts.accept_invitation", "accounts.reset_password"},
     "public_meeting": lambda endpoint: endpoint in {

@@ -25,7 +25,7 @@ def _subject(kind: str, title: str) -> str:
     return subjects[kind]
 
 
-def _queue(session: Session, registration, kind: str, ics_method: str | None, extra: dict | None = None) -> None:
+def _queue(session: Session, registration, kind: str, ics_method: str | None, **extra) -> None:
     with force_locale(registration.locale):
         manage_url = absolute_url("registrations.manage", token=manage_token(registration, mailed=True))
         context = {
@@ -36,7 +36,7 @@ def _queue(session: Session, registration, kind: str, ics_method: str | None, ex
             "with_invitation": ics_method is not None,
             "with_qr": ics_method == "REQUEST",
             "with_manage_link": True,
-            **(extra or {}),
+            **extra,
         }
         body_text = render_template(f"email/{kind}.txt", **context)
         body_html = render_template(f"email/{kind}.html", **context)
@@ -67,8 +67,8 @@ def registration_confirmed(session: Session, registration) -> None:
     _queue(session, registration, "registration_confirmed", "REQUEST")
 
 
-def registration_waitlisted(session: Session, registration) -> None:
-    _queue(session, registration, "registration_waitlisted", None)
+def registration_waitlisted(session: Session, registration, position: int | None = None) -> None:
+    _queue(session, registration, "registration_waitlisted", None, waitlist_position=position)
 
 
 def registration_promoted(session: Session, registration) -> None:
@@ -92,13 +92,13 @@ def meeting_changed(session: Session, registration, changes=()) -> None:
     `changes` lists ("when" | "where", old, new), told in the mail as old → new.
     """
     method = "REQUEST" if registration.status == "confirmed" else None
-    _queue(session, registration, "meeting_changed", method, {"changes": list(changes)})
+    _queue(session, registration, "meeting_changed", method, changes=list(changes))
 
 
 def meeting_cancelled(session: Session, registration, held_seat: bool, reason: str = "") -> None:
     """The organiser called the meeting off: a CANCEL for those who had an invitation, with the reason."""
     _queue(session, registration, "meeting_cancelled", "CANCEL" if held_seat else None,
-           {"reason": reason, "with_manage_link": False})
+           reason=reason, with_manage_link=False)
 
 
 def registration_link(session: Session, registration) -> None:

@@ -27,17 +27,9 @@ def role_labels() -> dict[str, str]:
     return {choice.value: str(choice.label) for choice in ROLE_CHOICES}
 
 
-class WorkshopsForm(FlaskForm):
-    """Only the workshop rounds; extended per meeting by `workshops_form_class`."""
-
-    round_field_names: list[tuple[int, str]] = []
-
-    def chosen_workshops(self) -> dict[int, int]:
-        return {round_id: getattr(self, name).data for round_id, name in self.round_field_names}
-
-
-class SignUpForm(WorkshopsForm):
-    name = StringField(
+def _name_field() -> StringField:
+    """The person's name, the same on the sign-up form and when they correct it later."""
+    return StringField(
         _l("Naam"),
         filters=[strip],
         validators=[
@@ -48,10 +40,11 @@ class SignUpForm(WorkshopsForm):
         ],
         description=_l("Voor uw naambadge en de presentielijst."),
     )
-    email = email_field(
-        _l("Hierheen sturen we de bevestiging, de agenda-uitnodiging en de link om te wijzigen.")
-    )
-    organisation = StringField(
+
+
+def _organisation_field() -> StringField:
+    """Where the person works, the same on the sign-up form and when they correct it later."""
+    return StringField(
         _l("Organisatie"),
         filters=[strip],
         validators=[
@@ -62,6 +55,23 @@ class SignUpForm(WorkshopsForm):
         ],
         description=_l("School, instelling of bedrijf waar u werkt."),
     )
+
+
+class WorkshopsForm(FlaskForm):
+    """Only the workshop rounds; extended per meeting by `workshops_form_class`."""
+
+    round_field_names: list[tuple[int, str]] = []
+
+    def chosen_workshops(self) -> dict[int, int]:
+        return {round_id: getattr(self, name).data for round_id, name in self.round_field_names}
+
+
+class SignUpForm(WorkshopsForm):
+    name = _name_field()
+    email = email_field(
+        _l("Hierheen sturen we de bevestiging, de agenda-uitnodiging en de link om te wijzigen.")
+    )
+    organisation = _organisation_field()
     role = RadioField(
         _l("Waar werkt u?"),
         choices=ROLE_CHOICES,
@@ -125,6 +135,13 @@ class ConsentForm(FlaskForm):
         _l("Toon mijn naam en organisatie aan andere deelnemers"),
         description=_l("Niet verplicht. Zet het vinkje uit om uw toestemming in te trekken."),
     )
+
+
+class DetailsForm(FlaskForm):
+    """Correct name and organisation on the manage page, validated as on the sign-up form."""
+
+    name = _name_field()
+    organisation = _organisation_field()
 
 
 class CancelForm(FlaskForm):

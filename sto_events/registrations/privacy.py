@@ -34,15 +34,6 @@ def _drop_mails(session: Session, registration_ids: list[int]) -> None:
 
 def export(session: Session, registration: Registration) -> dict:
     """Everything stored about this registration, as plain data (the 'download my data' file)."""
-    waiting_position = None
-    if registration.status == RegistrationStatus.WAITLISTED:
-        waiting_position = 1 + session.scalar(
-            sa.select(sa.func.count(Registration.id)).where(
-                Registration.meeting_id == registration.meeting_id,
-                Registration.status == RegistrationStatus.WAITLISTED,
-                Registration.waitlisted_at < registration.waitlisted_at,
-            )
-        )
     mails = session.execute(
         sa.select(OutboxMessage.subject, OutboxMessage.created_at, OutboxMessage.status)
         .where(OutboxMessage.registration_id == registration.id)
@@ -59,7 +50,7 @@ def export(session: Session, registration: Registration) -> dict:
         "questions": registration.questions,
         "language": registration.locale,
         "status": registration.status.value,
-        "waiting_list_position": waiting_position,
+        "waiting_list_position": services.waitlist_position(session, registration),
         "consents": {"share_name_and_organisation_with_participants": registration.share_with_participants},
         "workshops": [{"round": c.round.title, "workshop": c.workshop.title} for c in registration.choices],
         "registered_at": registration.created_at.isoformat(),

@@ -16,7 +16,7 @@ from ..notifications import ical
 from ..templating import no_store
 from ..urls import absolute_url
 from . import privacy, services
-from .forms import CancelForm, ConsentForm, SignUpForm, WorkshopsForm, workshops_form_class
+from .forms import CancelForm, ConsentForm, DetailsForm, SignUpForm, WorkshopsForm, workshops_form_class
 from .models import ParticipantRole, RegistrationStatus
 from .tokens import ExpiredToken, InvalidToken, manage_token, read_manage_token, was_mailed
 
@@ -35,6 +35,7 @@ def _error_message(error: services.RegistrationError) -> str:
     messages = {
         "closed": _("Aanmelden voor deze bijeenkomst is niet (meer) mogelijk."),
         "cancelled": _("Deze aanmelding is al geannuleerd."),
+        "erased": _("De gegevens van deze aanmelding zijn verwijderd."),
         "choose_workshop": _("Kies een workshop in elke ronde."),
         "workshop_full": _(
             "Deze workshop is inmiddels vol. Kies een andere workshop; uw aanmelding is niet gewijzigd."
@@ -134,12 +135,20 @@ def validate_field(slug: str, field: str):
 
 @bp.get("/bijeenkomsten/<slug:slug>/aanmelden/workshops")
 def workshop_picker(slug: str):
-    """The workshop picker with current places left; keeps the choices sent along (htmx refresh)."""
+    """The places left in each workshop, for the picker to refresh (htmx). Only these texts are swapped, never
+    the radio buttons, so a refresh can never undo what the person ticked meanwhile."""
     meeting = _open_meeting(slug)
     if not htmx:
         return redirect(url_for(".sign_up", slug=slug), code=303)  # only a fragment lives here
-    form = workshops_form_class(meeting, WorkshopsForm)(formdata=request.args, meta={"csrf": False})
-    return render_template("registrations/_workshop_picker.html", meeting=meeting, form=form)
+    return _places_update(meeting, None)
+
+
+def _places_update(meeting, registration):
+    """Every workshop's places-left text, each marked for an out-of-band swap into the picker."""
+    workshops = [w for r in meeting.rounds for w in r.workshops]
+    return render_template(
+        "registrations/_places_left.html", workshops=workshops, registration=registration, oob=True
+    )
 
 
 def _registration_from_token(token: str):
@@ -160,16 +169,15 @@ def _registration_from_token(token: str):
 @bp.route("/aanmelding/<token:token>", methods=["GET", "POST"])
 @no_store
 def manage(token: str):
-    """A participant's own registration: status, workshops (changeable), calendar file, cancel."""
+    """A participant's own registration: status, workshops (changeable), name and organisation, calendar file,
+    cancel."""
     registration, error = _registration_from_token(token)
     if error:
         return error
     meeting = registration.meeting
-    form_class = workshops_form_class(meeting, WorkshopsForm)
-    form = form_class(data={name: _choice(registration, r) for r, name in form_class.round_field_names})
-    status = 200
+    form, status = None, 200
     if request.method == "POST":
-        form = form_class()
+        form = workshops_form_class(meeting, WorkshopsForm)()
         if form.validate_on_submit():
             try:
                 changed = services.change_workshops(db.session, registration, form.chosen_workshops())
@@ -186,13 +194,57 @@ def manage(token: str):
                 return redirect(url_for(".manage", token=token), code=303)
         else:
             status = 422
+    return _manage_page(registration, token, form=form), status
+
+
+def _manage_page(registration, token: str, form=None, details_form=None) -> str:
+    """The manage page, with the forms given (bound to what was sent) or fresh ones from the registration."""
+    meeting = registration.meeting
+    if form is None:
+        form_class = workshops_form_class(meeting, WorkshopsForm)
+        form = form_class(data={name: _choice(registration, r) for r, name in form_class.round_field_names})
+    if details_form is None:
+        details_form = DetailsForm(formdata=None, name=registration.name, organisation=registration.organisation)
     address_proven = was_mailed(token)
-    response = render_template(
+    return render_template(
         "registrations/manage.html", registration=registration, meeting=meeting, form=form, token=token,
+        details_form=details_form,
         fellows=privacy.fellow_participants(db.session, registration, address_proven), address_proven=address_proven,
         consent_form=ConsentForm(formdata=None, share_with_participants=registration.share_with_participants),
+        waitlist_position=services.waitlist_position(db.session, registration),
     )
-    return response, status
+
+
+@bp.post("/aanmelding/<token:token>/gegevens")
+@no_store
+def details(token: str):
+    """Correct name and organisation, checked as on the sign-up form; the organisers' lists show the new values."""
+    registration, error = _registration_from_token(token)
+    if error:
+        return error
+    form = DetailsForm()
+    if not form.validate_on_submit():
+        return _manage_page(registration, token, details_form=form), 422
+    try:
+        changed = services.update_details(db.session, registration, form.name.data, form.organisation.data)
+    except services.RegistrationError as err:
+        form.form_errors.append(_error_message(err))
+        return _manage_page(registration, token, details_form=form), 409
+    flash(_("Uw naam en organisatie zijn opgeslagen.") if changed else _("Er is niets gewijzigd."),
+          "ok" if changed else "info")
+    return redirect(url_for(".manage", token=token), code=303)
+
+
+@bp.get("/aanmelding/<token:token>/workshops")
+@no_store
+def manage_places(token: str):
+    """The places left in each workshop as this participant sees them (htmx refresh of the change form)."""
+    registration, error = _registration_from_token(token)
+    if error:
+        return error
+    if not htmx:
+        return redirect(url_for(".manage", token=token), code=303)
+    return _places_update(registration.meeting, registration)
 
 
 def _attach_error(form, meeting, error: services.RegistrationError) -> None:

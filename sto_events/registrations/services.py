@@ -239,7 +239,7 @@ def sign_up(session: Session, meeting: Meeting, data: SignUp) -> tuple[Registrat
         session.flush()
         messages.registration_confirmed(session, registration)
     else:
-        messages.registration_waitlisted(session, registration)
+        messages.registration_waitlisted(session, registration, waitlist_position(session, registration))
     session.commit()
     return registration, True
 
@@ -250,13 +250,35 @@ def resend_link(session: Session, registration: Registration) -> None:
     session.commit()
 
 
+#: The order of the waiting list: first come, first promoted (the id breaks a tie in the timestamp).
+WAITLIST_ORDER = (Registration.waitlisted_at, Registration.id)
+
+
+def waitlist_position(session: Session, registration: Registration) -> int | None:
+    """The person's place on the meeting's waiting list (1 = next in line), in the order promotion uses;
+    None when they are not waiting."""
+    if registration.status != RegistrationStatus.WAITLISTED or registration.waitlisted_at is None:
+        return None
+    ahead = sa.or_(
+        Registration.waitlisted_at < registration.waitlisted_at,
+        sa.and_(Registration.waitlisted_at == registration.waitlisted_at, Registration.id < registration.id),
+    )
+    return 1 + session.scalar(
+        sa.select(sa.func.count(Registration.id)).where(
+            Registration.meeting_id == registration.meeting_id,
+            Registration.status == RegistrationStatus.WAITLISTED,
+            ahead,
+        )
+    )
+
+
 def promote_waitlist(session: Session, meeting_id: int) -> list[Registration]:
     """Promote wait-listed people, oldest first, for as long as someone fits; queue their mails."""
     promoted = []
     waiting = session.scalars(
         sa.select(Registration)
         .where(Registration.meeting_id == meeting_id, Registration.status == RegistrationStatus.WAITLISTED)
-        .order_by(Registration.waitlisted_at, Registration.id)
+        .order_by(*WAITLIST_ORDER)
         .options(selectinload(Registration.choices))
     ).all()
     for candidate in waiting:
@@ -365,3 +387,27 @@ def change_workshops(
     session.commit()
     return True
 
+
+
+def update_details(session: Session, registration: Registration, name: str, organisation: str) -> bool:
+    """Correct the name and organisation of an active registration. Returns False when nothing changed.
+
+    The calendar invitation names the person only as the attendee's display name (CN), which RFC 5545 does not
+    count as a significant change, so SEQUENCE stays and no new invitation is mailed; the next download and any
+    later invitation carry the new name."""
+    _relock(session, registration)
+    if registration.anonymised_at is not None:
+        session.rollback()
+        raise RegistrationError("erased")
+    if registration.status == RegistrationStatus.CANCELLED:
+        session.rollback()
+        raise RegistrationError("cancelled")
+    name, organisation = clean_line(name), clean_line(organisation)
+    if (registration.name, registration.organisation) == (name, organisation):
+        session.commit()
+        return False
+    registration.name = name
+    registration.organisation = organisation
+    registration.updated_at = utcnow()
+    session.commit()
+    return True

@@ -145,7 +145,7 @@ def test_names_are_shown_to_fellow_participants_only_with_consent(app, add_meeti
     # Signing up is not enough to see who comes: anyone can type a made-up address. The page shown right after
     # the sign-up (not a link from our mail) gives only a hint, and a waiting person sees nothing.
     right_after = fellows("eva", link=2)
-    assert "met de link uit onze e-mail" in right_after and "Anna" not in right_after
+    assert "de link in de bevestigingsmail" in right_after and "Anna" not in right_after
     assert fellows("dirk") == ""
 
     # Carla withdraws her consent: on the very next page view she is gone.

@@ -231,21 +231,6 @@ def test_inline_validation_returns_the_field_fragment(client, add_meeting):
     assert client.post(f"{url}/controle/bestaat", headers={"X-CSRFToken": token}).status_code == 404
 
 
-def test_workshop_picker_fragment_keeps_choice_and_shows_places(client, add_meeting):
-    meeting = add_meeting(rounds=((4, 0),))
-    field = meeting.rounds[0].field
-    response = client.get(
-        f"/bijeenkomsten/{meeting.slug}/aanmelden/workshops?{field}={meeting.rounds[0].workshops[0]}",
-        headers={"HX-Request": "true"},
-    )
-    fragment = response.get_data(as_text=True).strip()
-    assert fragment.startswith('<div id="workshop-picker"')
-    assert "nog 4 plaatsen" in fragment
-    assert "vol: wachtlijst" in fragment
-    assert f'value="{meeting.rounds[0].workshops[0]}" aria-describedby' in fragment
-    assert " checked>" in fragment
-
-
 def test_outbox_rows_are_written_with_the_sign_up(app, client, add_meeting):
     meeting = add_meeting()
     sign_up(client, meeting)
