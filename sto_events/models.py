@@ -4,4 +4,5 @@ from .accounts.models import AccountToken, Role, User  # noqa: F401
 from .audit.models import AuditEntry  # noqa: F401
 from .meetings.models import Meeting, MeetingStatus, Theme, Workshop, WorkshopRound  # noqa: F401
 from .notifications.models import Mailing, OutboxMessage, OutboxStatus  # noqa: F401
+from .ratelimits.models import LimitEvent  # noqa: F401
 from .registrations.models import ParticipantRole, Registration, RegistrationStatus, WorkshopChoice  # noqa: F401
