@@ -64,10 +64,12 @@ def key_hash(secret: str, scope: str, key: str) -> str:
 
 
 def take(session: Session, rules: Sequence[Rule], *, secret: str, storage: Storage | None = None,
-         now: datetime | None = None) -> Ticket | None:
+         now: datetime | None = None, commit: bool = True) -> Ticket | None:
     """Count one attempt against every rule, or against none when any of them is used up (then None).
 
-    With the database this commits at once: an attempt counts even when what follows fails. When the storage
+    With the database this commits at once, so an attempt counts even when what follows fails (a wrong password
+    writes nothing else). With `commit=False` the attempt is only flushed and counts once the caller commits the
+    action it allowed, in the same transaction (a sign-up); until then the keys stay locked. When the storage
     cannot be reached the database counts instead, so the limit still holds and nobody gets an error page.
     """
     if storage is not None:
@@ -75,11 +77,11 @@ def take(session: Session, rules: Sequence[Rule], *, secret: str, storage: Stora
             return _take_in_storage(storage, rules, secret)
         except (StorageError, storage.base_exceptions) as error:
             log.warning("rate-limit storage unreachable, counting in the database: %s", error.__class__.__name__)
-    return _take_in_database(session, rules, secret, now or utcnow())
+    return _take_in_database(session, rules, secret, now or utcnow(), commit)
 
 
 def give_back(session: Session, ticket: Ticket, *, storage: Storage | None = None) -> None:
-    """Remove the attempts of a take() that turned out not to count."""
+    """Remove the attempts of a take() that turned out not to count (and commits)."""
     if ticket.event_ids:
         session.execute(
             sa.delete(LimitEvent).where(LimitEvent.id.in_(ticket.event_ids))
@@ -93,7 +95,8 @@ def give_back(session: Session, ticket: Ticket, *, storage: Storage | None = Non
             log.warning("rate-limit storage unreachable, attempt not given back: %s", error.__class__.__name__)
 
 
-def _take_in_database(session: Session, rules: Sequence[Rule], secret: str, now: datetime) -> Ticket | None:
+def _take_in_database(session: Session, rules: Sequence[Rule], secret: str, now: datetime,
+                      commit: bool) -> Ticket | None:
     # Sorted, so two requests that lock the same keys lock them in the same order and never wait on each other.
     keyed = sorted((rule.scope, key_hash(secret, rule.scope, rule.key), parse(rule.limits)) for rule in rules)
     _lock(session, [f"{scope}:{digest}" for scope, digest, _ in keyed])
@@ -107,7 +110,8 @@ def _take_in_database(session: Session, rules: Sequence[Rule], secret: str, now:
                 )
             )
             if counted >= item.amount:
-                session.commit()  # nothing written; ends the transaction and with it the lock
+                if commit:
+                    session.commit()  # nothing written; ends the transaction and with it the lock
                 return None
     events = [
         LimitEvent(scope=scope, key_hash=digest, at=now,
@@ -118,7 +122,8 @@ def _take_in_database(session: Session, rules: Sequence[Rule], secret: str, now:
     session.flush()
     ticket = Ticket(event_ids=[event.id for event in events])
     purge_expired(session, now)
-    session.commit()
+    if commit:
+        session.commit()
     return ticket
 
 

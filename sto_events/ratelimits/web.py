@@ -30,10 +30,10 @@ def client() -> str:
     return request.remote_addr or "unknown"
 
 
-def take(*rules: Rule) -> Ticket | None:
-    """Count one attempt against each rule; None when one of them is used up."""
+def take(*rules: Rule, commit: bool = True) -> Ticket | None:
+    """Count one attempt against each rule; None when one of them is used up. See services.take for `commit`."""
     return services.take(db.session, rules, secret=current_app.config["SECRET_KEY"],
-                         storage=current_app.extensions[STORAGE])
+                         storage=current_app.extensions[STORAGE], commit=commit)
 
 
 def give_back(ticket: Ticket) -> None:

@@ -59,7 +59,8 @@ def sign_up(slug: str):
     if not meeting.is_open:
         return render_template("registrations/closed.html", meeting=meeting), 409
     if form.validate_on_submit():
-        ticket = ratelimits.take(_signup_rule())
+        # Counted in the sign-up's own transaction: a sign-up that is not made is not counted.
+        ticket = ratelimits.take(_signup_rule(), commit=False)
         if ticket is None:
             form.form_errors.append(_(
                 "Vanaf uw netwerk zijn in korte tijd veel aanmeldingen gedaan. Uw aanmelding is nog niet verstuurd, "

@@ -42,6 +42,15 @@ def test_counts_up_to_the_limit_and_gives_back(session):
     assert take(session, Rule("password-account", "ander@school.nl", "3 per 15 minutes")) is not None
 
 
+def test_an_attempt_taken_with_the_action_counts_only_when_the_action_is_committed(session):
+    rule = Rule("sign-up", "10.0.0.1", "1 per minute")
+    assert take(session, rule, commit=False) is not None
+    session.rollback()  # the sign-up was not made
+    assert take(session, rule, commit=False) is not None
+    session.commit()  # this one was
+    assert take(session, rule) is None
+
+
 def test_all_rules_or_none(session):
     client = Rule("password-client", "10.0.0.1", "5 per minute")
     account = Rule("password-account", "iemand@school.nl", "1 per minute")
