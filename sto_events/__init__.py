@@ -12,7 +12,7 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 from werkzeug.routing import BaseConverter, IntegerConverter
 
 from .config import Config
-from .extensions import babel, compress, csrf, db, htmx, limiter, login_manager, mail, migrate
+from .extensions import babel, compress, csrf, db, htmx, login_manager, mail, migrate
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -61,13 +61,14 @@ def create_app(config: dict | None = None) -> Flask:
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
 
     from . import models  # noqa: F401  (every table registered before Alembic or the app looks)
+    from .ratelimits import web as ratelimits
 
     db.init_app(app)
     migrate.init_app(app, db, directory=str(ROOT / "migrations"))
     mail.init_app(app)
     _configure_login(app)
     htmx.init_app(app)
-    limiter.init_app(app)  # before CSRF, so a flood is refused before any other work
+    ratelimits.init_app(app)
     csrf.init_app(app)
     # Registered before every other after_request hook, so it runs after them (Flask runs them in reverse).
     compress.init_app(app)

@@ -41,8 +41,9 @@ class Config:
         self.OUTBOX_BACKOFF_SECONDS = _int("OUTBOX_BACKOFF_SECONDS", 30)
         #: Number of reverse proxies in front of the app whose X-Forwarded-* headers are trusted.
         self.PROXY_COUNT = _int("PROXY_COUNT", 0)
-        self.RATELIMIT_STORAGE_URI = env("RATELIMIT_STORAGE_URI", "memory://")
-        self.RATELIMIT_HEADERS_ENABLED = True
+        #: Where attempts are counted: unset → the database (shared by every worker and process);
+        #: `redis://…` in production, through Flask-Limiter's storage.
+        self.RATELIMIT_STORAGE_URI = env("RATELIMIT_STORAGE_URI", "")
         #: Logged-in sessions end after this much inactivity, and in any case after the absolute limit.
         self.SESSION_IDLE_MINUTES = _int("SESSION_IDLE_MINUTES", 30)
         self.SESSION_ABSOLUTE_HOURS = _int("SESSION_ABSOLUTE_HOURS", 12)

@@ -6,5 +6,6 @@ from .meetings.models import Meeting, MeetingStatus, Theme, Workshop, WorkshopRo
 from .notifications.models import Mailing, OutboxMessage, OutboxStatus  # noqa: F401
 from .organisations.models import Organisation, OrganisationLeerweg, OrganisationProfile  # noqa: F401
 from .places.models import Place  # noqa: F401
+from .ratelimits.models import LimitEvent  # noqa: F401
 from .regions.models import Region, RegionMember, RegionProvince  # noqa: F401
 from .registrations.models import ParticipantRole, Registration, RegistrationStatus, WorkshopChoice  # noqa: F401

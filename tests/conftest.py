@@ -42,7 +42,6 @@ def base_config(database_url: str, tmp_path, **overrides) -> dict:
         "MAIL_DEFAULT_SENDER": "bijeenkomsten@sto.test",
         "OUTBOX_BACKOFF_SECONDS": 0,
         "SIGNUP_RATE_LIMIT": "10000 per minute",
-        "RATELIMIT_STORAGE_URI": "memory://",
         "PAGE_CACHE_SECONDS": 0,  # tests/meetings/test_page_cache.py switches it on
     }
     config.update(overrides)

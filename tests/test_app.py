@@ -129,12 +129,20 @@ def test_hostile_urls_are_4xx_never_500(request, app_factory, db_kind):
 
 @pytest.mark.parametrize("app", [{"PROXY_COUNT": 1, "SIGNUP_RATE_LIMIT": "2 per minute"}], indirect=True)
 def test_behind_a_proxy_each_client_has_its_own_limit(client, add_meeting):
+    from tests.registrations.test_routes import csrf_token, form_data
+
     meeting = add_meeting()
     url = f"/bijeenkomsten/{meeting.slug}/aanmelden"
-    codes = [client.post(url, data={}, headers={"X-Forwarded-For": f"10.0.0.{i}"}).status_code for i in range(5)]
+    token = csrf_token(client, url)
+
+    def post(address, email):
+        data = {**form_data(meeting, email=email), "csrf_token": token}
+        return client.post(url, data=data, headers={"X-Forwarded-For": address}).status_code
+
+    codes = [post(f"10.0.0.{i}", f"p{i}@school.nl") for i in range(5)]
     assert 429 not in codes
-    same = [client.post(url, data={}, headers={"X-Forwarded-For": "10.0.0.99"}).status_code for _ in range(3)]
-    assert same[-1] == 429
+    same = [post("10.0.0.99", f"q{i}@school.nl") for i in range(3)]
+    assert same == [303, 303, 429]
 
 
 def test_a_query_string_that_is_not_utf8_is_no_error(client):

