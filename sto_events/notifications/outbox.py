@@ -194,8 +194,8 @@ def deliver(session: Session, message_id: int, claim: str) -> OutboxStatus | Non
             _transmit(msg)
         except Exception as exc:  # noqa: BLE001 - one bad message must never stop the others
             error = exc
-    row = session.scalar(sa.select(OutboxMessage).where(*_ours(message_id, claim)).execution_options(
-        populate_existing=True))
+    # The commit above expired every loaded row, so this reads what the database holds now.
+    row = session.scalar(sa.select(OutboxMessage).where(*_ours(message_id, claim)))
     if row is None:
         session.rollback()
         log.warning("mail %s: dropped or taken over while it was being sent", message_id)
