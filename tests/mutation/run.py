@@ -37,6 +37,7 @@ TARGETS: dict[str, list[str]] = {
         "-k", "not fifty_sign_ups",
     ],
     "sto_events/registrations/services.py": [
+        "tests/registrations/test_service_rules.py",
         "tests/registrations/test_services.py",
         "tests/registrations/test_races.py",
         "tests/registrations/test_routes.py",
