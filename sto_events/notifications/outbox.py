@@ -179,7 +179,8 @@ def deliver(session: Session, message_id: int, claim: str) -> OutboxStatus | Non
         sa.update(OutboxMessage).where(*_ours(message_id, claim)).values(claimed_at=utcnow())
         .execution_options(synchronize_session=False)
     )
-    row = session.get(OutboxMessage, message_id, populate_existing=True) if renewed.rowcount == 1 else None
+    # Rows are read afresh: claim_due (and every earlier delivery) committed, which expired them.
+    row = session.get(OutboxMessage, message_id) if renewed.rowcount == 1 else None
     if row is None:
         session.rollback()
         return None
