@@ -392,3 +392,14 @@ def test_on_postgresql_a_sender_skips_rows_another_sender_holds_instead_of_waiti
             assert outbox.claim_due(db.session, "sender") == [free]
             other.rollback()
         assert outbox.claim_due(db.session, "sender") == [held]
+
+
+def test_without_a_mail_server_every_mail_gets_its_own_file(app, tmp_path):
+    with app.app_context():
+        for recipient in ("a@school.nl", "b@school.nl", "c@school.nl"):
+            add(recipient)
+        assert outbox.run_once(db.session) == 3
+        assert set(db.session.scalars(sa.select(OutboxMessage.status))) == {OutboxStatus.SENT}
+    files = sorted((tmp_path / "mail").glob("*.eml"))
+    assert len(files) == 3
+    assert sorted(b"a@school.nl" in f.read_bytes() for f in files) == [False, False, True]
