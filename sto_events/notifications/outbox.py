@@ -235,7 +235,7 @@ def run_once(session: Session, limit: int = 20) -> int:
     return attempted
 
 
-def run_forever(session: Session, interval: float = 2.0, stop: threading.Event | None = None) -> None:
+def run_forever(session: Session, interval: float, stop: threading.Event | None = None) -> None:
     """The sender loop beside the web process; it outlives a database that goes away and comes back.
 
     `stop` ends the loop (the CLI runs until it is killed)."""
