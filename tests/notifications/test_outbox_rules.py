@@ -359,7 +359,7 @@ def test_the_sender_loop_delivers_until_it_is_stopped_and_outlives_a_missing_tab
             outbox.run_forever(db.session, interval=0.05, stop=stop)
             db.session.remove()
 
-    sender = threading.Thread(target=loop)
+    sender = threading.Thread(target=loop, daemon=True)  # a loop that never ends must not keep pytest alive
     with caplog.at_level(logging.WARNING, logger=outbox.__name__):
         sender.start()
         try:
