@@ -251,7 +251,8 @@ def deliver(session: Session, message_id: int, claim: str) -> OutboxStatus | Non
         sa.update(OutboxMessage).where(*_ours(message_id, claim)).values(claimed_at=utcnow())
         .execution_options(synchronize_session=False)
     )
-    row = session.get(OutboxMessage, message_id, populate_existing=True) if renewed.rowcount == 1 else None
+    # Rows are read afresh: claim_due (and every earlier delivery) committed, which expired them.
+    row = session.get(OutboxMessage, message_id) if renewed.rowcount == 1 else None
     if row is None:
         session.rollback()
         return None
@@ -266,8 +267,8 @@ def deliver(session: Session, message_id: int, claim: str) -> OutboxStatus | Non
             _transmit(msg)
         except Exception as exc:  # noqa: BLE001 - one bad message must never stop the others
             error = exc
-    row = session.scalar(sa.select(OutboxMessage).where(*_ours(message_id, claim)).execution_options(
-        populate_existing=True))
+    # The commit above expired every loaded row, so this reads what the database holds now.
+    row = session.scalar(sa.select(OutboxMessage).where(*_ours(message_id, claim)))
     if row is None:
         session.rollback()
         log.warning("mail %s: dropped or taken over while it was being sent", message_id)
@@ -306,7 +307,7 @@ def run_once(session: Session, limit: int = 20) -> int:
     return attempted
 
 
-def run_forever(session: Session, interval: float = 2.0, stop: threading.Event | None = None) -> None:
+def run_forever(session: Session, interval: float, stop: threading.Event | None = None) -> None:
     """The sender loop beside the web process; it outlives a database that goes away and comes back.
 
     `stop` ends the loop (the CLI runs until it is killed)."""

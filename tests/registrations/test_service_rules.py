@@ -1,0 +1,113 @@
+"""Rules of registrations/services.py that mutation testing (`make mutate`) found unpinned: each test here failed
+for a changed rule that the other tests let through."""
+
+import pytest
+import sqlalchemy as sa
+
+from sto_events.meetings.models import Meeting, MeetingStatus, Workshop
+from sto_events.registrations import services
+from sto_events.registrations.models import ParticipantRole, RegistrationStatus
+
+
+def taken(session, model, row_id):
+    return session.scalar(sa.select(model.taken).where(model.id == row_id))
+
+
+def data(email, workshops):
+    return services.SignUp(name="Test Deelnemer", email=email, organisation="Testschool",
+                           role=ParticipantRole.VMBO, workshops=workshops)
+
+
+def test_a_round_without_workshops_yet_asks_no_choice(session, make_meeting):
+    """An organiser may add a round before its workshops: people sign up for the rounds that have them."""
+    meeting = make_meeting(session, rounds=((5,), ()))
+    first, empty = meeting.rounds
+    registration, created = services.sign_up(session, meeting, data("a@x.nl", {first.id: first.workshops[0].id}))
+    assert created and registration.status == RegistrationStatus.CONFIRMED
+    assert [(c.round_id, c.workshop_id) for c in registration.choices] == [(first.id, first.workshops[0].id)]
+
+
+def test_an_organiser_changes_one_round_and_leaves_the_others(session, make_meeting):
+    meeting = make_meeting(session, rounds=((5, 5), (5, 5)))
+    one, two = meeting.rounds
+    registration, _ = services.sign_up(
+        session, meeting, data("a@x.nl", {one.id: one.workshops[0].id, two.id: two.workshops[0].id}))
+    assert services.change_workshops(session, registration, {two.id: two.workshops[1].id}, every_round=False)
+    session.expire_all()
+    assert {c.round_id: c.workshop_id for c in registration.choices} == {
+        one.id: one.workshops[0].id, two.id: two.workshops[1].id}
+    assert taken(session, Workshop, one.workshops[0].id) == 1
+    assert (taken(session, Workshop, two.workshops[0].id), taken(session, Workshop, two.workshops[1].id)) == (0, 1)
+    assert taken(session, Meeting, meeting.id) == 1
+
+
+def test_a_round_added_after_signing_up_gets_its_choice_and_place(session, make_meeting):
+    meeting = make_meeting(session, rounds=((5,), ()))
+    first, added = meeting.rounds
+    registration, _ = services.sign_up(session, meeting, data("a@x.nl", {first.id: first.workshops[0].id}))
+    workshop = Workshop(round_id=added.id, title="Nieuw", hosts="Host", capacity=3)
+    session.add(workshop)
+    session.commit()
+    assert services.change_workshops(session, registration, {added.id: workshop.id}, every_round=False)
+    session.expire_all()
+    assert {c.round_id: c.workshop_id for c in registration.choices} == {
+        first.id: first.workshops[0].id, added.id: workshop.id}
+    assert (taken(session, Workshop, first.workshops[0].id), taken(session, Workshop, workshop.id)) == (1, 1)
+
+
+def test_cancelling_raises_the_sequence_and_promotes_with_a_raised_sequence(session, make_meeting):
+    meeting = make_meeting(session, capacity=1, rounds=((5,),))
+    choice = {meeting.rounds[0].id: meeting.rounds[0].workshops[0].id}
+    holder, _ = services.sign_up(session, meeting, data("a@x.nl", choice))
+    waiting, _ = services.sign_up(session, meeting, data("b@x.nl", choice))
+    assert (holder.sequence, waiting.sequence, waiting.status) == (0, 0, RegistrationStatus.WAITLISTED)
+    assert services.cancel(session, holder)
+    session.expire_all()
+    assert (holder.status, holder.sequence, holder.waitlisted_at) == (RegistrationStatus.CANCELLED, 1, None)
+    assert holder.cancelled_at is not None
+    assert (waiting.status, waiting.sequence, waiting.waitlisted_at) == (RegistrationStatus.CONFIRMED, 1, None)
+    assert taken(session, Meeting, meeting.id) == 1
+    assert taken(session, Workshop, meeting.rounds[0].workshops[0].id) == 1
+
+
+def test_cancelling_a_wait_listed_person_frees_no_place(session, make_meeting):
+    meeting = make_meeting(session, capacity=1, rounds=((5,),))
+    choice = {meeting.rounds[0].id: meeting.rounds[0].workshops[0].id}
+    services.sign_up(session, meeting, data("a@x.nl", choice))
+    waiting, _ = services.sign_up(session, meeting, data("b@x.nl", choice))
+    assert services.cancel(session, waiting)
+    session.expire_all()
+    assert waiting.status == RegistrationStatus.CANCELLED
+    assert taken(session, Meeting, meeting.id) == 1
+    assert taken(session, Workshop, meeting.rounds[0].workshops[0].id) == 1
+
+
+def test_a_wait_listed_person_changes_workshop_without_taking_a_place(session, make_meeting):
+    meeting = make_meeting(session, capacity=1, rounds=((5, 5),))
+    round_ = meeting.rounds[0]
+    a, b = round_.workshops
+    services.sign_up(session, meeting, data("a@x.nl", {round_.id: a.id}))
+    waiting, _ = services.sign_up(session, meeting, data("b@x.nl", {round_.id: a.id}))
+    assert services.change_workshops(session, waiting, {round_.id: b.id})
+    session.expire_all()
+    assert (waiting.status, waiting.choices[0].workshop_id) == (RegistrationStatus.WAITLISTED, b.id)
+    assert (taken(session, Workshop, a.id), taken(session, Workshop, b.id)) == (1, 0)
+
+
+def test_a_cancelled_registration_or_a_closed_meeting_refuses_a_change(session, make_meeting):
+    meeting = make_meeting(session, rounds=((5, 5),))
+    round_ = meeting.rounds[0]
+    a, b = round_.workshops
+    cancelled, _ = services.sign_up(session, meeting, data("a@x.nl", {round_.id: a.id}))
+    services.cancel(session, cancelled)
+    with pytest.raises(services.RegistrationError) as error:
+        services.change_workshops(session, cancelled, {round_.id: b.id})
+    assert error.value.code == "cancelled"
+    active, _ = services.sign_up(session, meeting, data("b@x.nl", {round_.id: a.id}))
+    meeting.status = MeetingStatus.CANCELLED
+    session.commit()
+    with pytest.raises(services.RegistrationError) as error:
+        services.change_workshops(session, active, {round_.id: b.id})
+    assert error.value.code == "closed"
+    session.expire_all()
+    assert (taken(session, Workshop, a.id), taken(session, Workshop, b.id)) == (1, 0)
