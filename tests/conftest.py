@@ -10,6 +10,11 @@ import uuid
 from datetime import timedelta
 from email import message_from_bytes, policy
 
+# Argon2 at its real cost makes every login of the suite take a tenth of a second; the suite checks the rules, not
+# the cost. Set before the app is imported anywhere, so gunicorn workers started by tests inherit it too.
+os.environ.setdefault("PASSWORD_HASH_TIME_COST", "1")
+os.environ.setdefault("PASSWORD_HASH_MEMORY_KIB", "1024")
+
 import flask_migrate
 import pytest
 import sqlalchemy as sa

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import os
 import secrets
 from datetime import timedelta
 
@@ -17,7 +18,12 @@ from . import emails
 from .models import AccountToken, Role, TokenPurpose, User
 
 MIN_PASSWORD_LENGTH = 12
-_hasher = PasswordHasher()
+#: Argon2id with its recommended cost unless the environment lowers or raises it (a small server may need less
+#: memory); the test suite swaps in a cheap hasher, see tests/conftest.py.
+_hasher = PasswordHasher(
+    time_cost=int(os.environ.get("PASSWORD_HASH_TIME_COST", 3)),
+    memory_cost=int(os.environ.get("PASSWORD_HASH_MEMORY_KIB", 65536)),
+)
 # Verified when the e-mail is unknown, so both answers take as long as a real check.
 _DUMMY_HASH = _hasher.hash("not-a-real-password-" + secrets.token_hex(8))
 
