@@ -117,7 +117,7 @@ def main() -> None:
     parser.add_argument("--organisations", type=int, default=2000)
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
-        url = args.postgres or f"sqlite:///{tmp}/bench.sqlite"
+        url = args.postgres or f"sqlite:///{tmp}/small.sqlite"
         app = make_app(url, tmp)
         figures = {"database": url.split(":")[0].split("+")[0]}
         regions = add_regions(app, 3)
@@ -126,6 +126,9 @@ def main() -> None:
         figures["statements_small"] = statements_for(app, "/regios")
         figures["statements_small_filtered"] = statements_for(app, "/regios?provincie=Overijssel&profiel=PIE")
 
+        with app.app_context():
+            db.engine.dispose()
+        url = args.postgres or f"sqlite:///{tmp}/large.sqlite"
         app = make_app(url, tmp)
         regions = add_regions(app, 78)
         data = organisation_workbook(app, args.organisations, regions)

@@ -66,7 +66,8 @@ class Rejection:
 class ExtraColumn:
     """A column a higher domain adds. `parse(session, text, cache)` gives (value, rejections), the value None when
     the file has no such column (then nothing changes); `current(session, ids)` what the database holds per
-    organisation id; `apply(session, organisation, value)` writes it; `export(session)` the text per id."""
+    organisation id; `apply(session, [(organisation, value), …])` writes them in one go; `export(session)` the text
+    per id."""
 
     name: str
     parse: Callable
@@ -261,6 +262,7 @@ def apply(session: Session, import_plan: ImportPlan) -> dict[str, int]:
     existing = {o.key: o for o in session.scalars(
         sa.select(Organisation).where(Organisation.key.in_(keys))
         .options(selectinload(Organisation.profile_rows), selectinload(Organisation.leerweg_rows)))}
+    written = []
     for row in import_plan.rows:
         if row.action not in ("add", "change"):
             continue
@@ -277,10 +279,11 @@ def apply(session: Session, import_plan: ImportPlan) -> dict[str, int]:
             organisation.profile_rows = [OrganisationProfile(profile=p) for p in profiles]
         if organisation.leerwegen != leerwegen:
             organisation.leerweg_rows = [OrganisationLeerweg(leerweg=w) for w in leerwegen]
-        session.flush()
-        for extra in extra_columns:
-            if row.extras[extra.name] is not None:
-                extra.apply(session, organisation, row.extras[extra.name])
+        written.append((row, organisation))
+    session.flush()
+    for extra in extra_columns:
+        extra.apply(session, [(organisation, row.extras[extra.name]) for row, organisation in written
+                              if row.extras[extra.name] is not None])
     session.flush()
     return {action: import_plan.count(action) for action in ("add", "change", "same", "reject")}
 

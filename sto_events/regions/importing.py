@@ -42,13 +42,14 @@ def _current(session: Session, organisation_ids: list[int]) -> dict[int, tuple[i
     return {organisation_id: tuple(sorted(ids)) for organisation_id, ids in found.items()}
 
 
-def _apply(session: Session, organisation, region_ids: tuple[int, ...]) -> None:
-    """The organisation takes part in exactly these regions."""
-    session.execute(sa.delete(RegionMember).where(RegionMember.organisation_id == organisation.id,
-                                                  RegionMember.region_id.not_in(region_ids)))
-    have = set(session.scalars(sa.select(RegionMember.region_id)
-                               .where(RegionMember.organisation_id == organisation.id)))
-    session.add_all(RegionMember(region_id=r, organisation_id=organisation.id) for r in region_ids if r not in have)
+def _apply(session: Session, pairs: list[tuple[object, tuple[int, ...]]]) -> None:
+    """Each organisation takes part in exactly its regions: two statements for the whole import."""
+    if not pairs:
+        return
+    session.execute(sa.delete(RegionMember).where(RegionMember.organisation_id.in_([o.id for o, _ in pairs])))
+    rows = [{"region_id": r, "organisation_id": o.id} for o, region_ids in pairs for r in region_ids]
+    if rows:
+        session.execute(sa.insert(RegionMember), rows)
 
 
 def _export(session: Session) -> dict[int, str]:
