@@ -34,12 +34,13 @@ def move(app, meeting_id, hours=1, **changes):
             starts_at=meeting.starts_at + timedelta(hours=hours), ends_at=meeting.ends_at + timedelta(hours=hours),
             capacity=meeting.capacity, address=meeting.address, description=changes.get("description", ""),
             theme_ids=[t.id for t in meeting.themes])
-        planning.update_meeting(db.session, meeting, data, actor=None)
+        planning.update_meeting(db.session, meeting, data, actor=None, confirmed=True)
 
 
 def cancel(app, meeting_id):
     with app.app_context():
-        planning.cancel_meeting(db.session, db.session.get(Meeting, meeting_id), actor=None)
+        planning.cancel_meeting(db.session, db.session.get(Meeting, meeting_id), actor=None,
+                                reason="De zaal is niet beschikbaar.")
 
 
 def test_published_files_carry_organizer_sequence_last_modified_and_a_uid_with_our_domain(client, add_meeting):

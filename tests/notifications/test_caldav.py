@@ -128,7 +128,7 @@ def test_request_update_and_cancel_in_radicale(mail_app, smtp, make_meeting, rad
             title=meeting.title, city=meeting.city, venue=meeting.venue, address=meeting.address,
             starts_at=meeting.starts_at + timedelta(hours=1), ends_at=meeting.ends_at + timedelta(hours=1),
             capacity=meeting.capacity, description=meeting.description, theme_ids=[])
-        assert planning.update_meeting(db.session, meeting, data, actor=None)
+        assert planning.update_meeting(db.session, meeting, data, actor=None, confirmed=True)
     deliver_outbox(mail_app)
     with mail_app.app_context():
         services.cancel(db.session, db.session.get(Registration, registration_id))
