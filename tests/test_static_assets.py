@@ -171,6 +171,7 @@ def _classes_in_sources() -> set[str]:
 
 
 def _selectors(css: str) -> set[str]:
+    css = re.sub(r"/\*.*?\*/", "", css, flags=re.S)  # a comment naming "tables.html" is no class
     return set(re.findall(r"\.([a-zA-Z][\w-]*)", re.sub(r"\{[^{}]*\}", "{}", css)))
 
 

@@ -35,7 +35,8 @@ ROOT = Path(__file__).resolve().parents[2]
 
 
 class Server:
-    """gunicorn serving wsgi:app with two sync workers; the access log names the worker (pid) of every answer."""
+    """gunicorn serving wsgi:app with two sync workers, each replaced after four requests; the access log names the
+    worker (pid) of every answer."""
 
     def __init__(self, tmp_path: Path, database_url: str, storage_uri: str):
         self.port = free_port()
@@ -53,7 +54,9 @@ class Server:
             "PAGE_CACHE_SECONDS": "0",
         }
         self.process = subprocess.Popen(
-            [sys.executable, "-m", "gunicorn", "--workers", "2", "--worker-class", "sync",
+            # Each worker is replaced after a few requests, so neither can answer everything alone (a fast request
+            # could otherwise always land on the same worker) and counts must also outlive a worker.
+            [sys.executable, "-m", "gunicorn", "--workers", "2", "--worker-class", "sync", "--max-requests", "4",
              "--bind", f"127.0.0.1:{self.port}", "--access-logfile", str(self.access_log),
              "--access-logformat", "%(p)s %(m)s %(U)s %(s)s", "--error-logfile", str(self.error_log), "wsgi:app"],
             cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
@@ -155,7 +158,7 @@ def test_wrong_passwords_let_exactly_the_limit_through_whichever_worker_answers(
     assert Counter(codes) == {422: 5, 429: 7}
     assert attempt(PASSWORD) == 429  # even the right password waits now
     assert attempt("fout wachtwoord", "iemand-anders@stotest.nl") == 422  # another account is not locked
-    assert len(server.workers_that_answered("POST", "/inloggen")) == 2
+    assert len(server.workers_that_answered("POST", "/inloggen")) >= 2
 
 
 def test_sign_ups_made_count_and_the_refused_form_keeps_its_values(served):
@@ -180,4 +183,4 @@ def test_sign_ups_made_count_and_the_refused_form_keeps_its_values(served):
     with app.app_context():
         assert db.session.scalar(sa.select(sa.func.count()).select_from(Registration)) == 3
         db.engine.dispose()
-    assert len(server.workers_that_answered("POST", url)) == 2
+    assert len(server.workers_that_answered("POST", url)) >= 2
