@@ -169,3 +169,15 @@ def test_invitations_and_meetings_from_before_the_migration_keep_their_uids(app_
             "meeting-1-registration-0f0f0f0f-aaaa-bbbb-cccc-000000000001@sto-events")
         keys = db.session.scalars(sa.text("SELECT message_key FROM outbox_message")).all()
         assert len(set(keys)) == 2 and all(len(k) == 32 for k in keys)
+
+
+def test_the_demo_july_meeting_reads_back_at_plus_two_hours(app, client):
+    from sto_events.meetings.demo import seed
+
+    with app.app_context():
+        [july] = [m for m in seed(db.session) if m.city == "Utrecht"]
+        slug = july.slug
+    raw = client.get(f"/bijeenkomsten/{slug}/agenda.ics").get_data(as_text=True)
+    assert "RDATE" not in raw and "RRULE:FREQ=YEARLY" in raw
+    start = vobject.readOne(raw).vevent.dtstart.value
+    assert start.month == 7 and start.hour == 13 and start.utcoffset() == timedelta(hours=2)
