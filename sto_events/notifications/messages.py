@@ -25,7 +25,7 @@ def _subject(kind: str, title: str) -> str:
     return subjects[kind]
 
 
-def _queue(session: Session, registration, kind: str, ics_method: str | None) -> None:
+def _queue(session: Session, registration, kind: str, ics_method: str | None, **extra) -> None:
     with force_locale(registration.locale):
         manage_url = absolute_url("registrations.manage", token=manage_token(registration, mailed=True))
         context = {
@@ -35,6 +35,7 @@ def _queue(session: Session, registration, kind: str, ics_method: str | None) ->
             "meeting_url": absolute_url("meetings.detail", slug=registration.meeting.slug),
             "with_invitation": ics_method is not None,
             "with_qr": ics_method == "REQUEST",
+            **extra,
         }
         body_text = render_template(f"email/{kind}.txt", **context)
         body_html = render_template(f"email/{kind}.html", **context)
@@ -62,8 +63,8 @@ def registration_confirmed(session: Session, registration) -> None:
     _queue(session, registration, "registration_confirmed", "REQUEST")
 
 
-def registration_waitlisted(session: Session, registration) -> None:
-    _queue(session, registration, "registration_waitlisted", None)
+def registration_waitlisted(session: Session, registration, position: int | None = None) -> None:
+    _queue(session, registration, "registration_waitlisted", None, waitlist_position=position)
 
 
 def registration_promoted(session: Session, registration) -> None:

@@ -239,7 +239,7 @@ def sign_up(session: Session, meeting: Meeting, data: SignUp) -> tuple[Registrat
         session.flush()
         messages.registration_confirmed(session, registration)
     else:
-        messages.registration_waitlisted(session, registration)
+        messages.registration_waitlisted(session, registration, waitlist_position(session, registration))
     session.commit()
     return registration, True
 

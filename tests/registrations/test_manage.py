@@ -6,8 +6,10 @@ import re
 import sqlalchemy as sa
 
 from sto_events.extensions import db
+from sto_events.notifications.models import OutboxMessage
 from sto_events.registrations import privacy, services
 from sto_events.registrations.models import Registration, RegistrationStatus
+from tests.conftest import deliver_outbox
 from tests.registrations.helpers import signup_data
 from tests.registrations.test_routes import csrf_token, registrations, sign_up
 
@@ -181,7 +183,7 @@ def test_waitlist_position_follows_the_order_promotion_uses(app, session, make_m
     assert [services.waitlist_position(session, w) for w in waiting] == [None, 1, 2]
 
 
-def test_waitlisted_person_sees_their_position_on_the_page(app, add_meeting):
+def test_waitlisted_person_sees_their_position_on_the_page_and_in_the_mail(app, add_meeting):
     meeting = add_meeting(capacity=1)
     pages = []
     for email in ("seat@school.nl", "w1@school.nl", "w2@school.nl"):
@@ -190,3 +192,20 @@ def test_waitlisted_person_sees_their_position_on_the_page(app, add_meeting):
     assert "nummer" not in pages[0]
     assert "U bent nummer 1 op de wachtlijst." in pages[1]
     assert "U bent nummer 2 op de wachtlijst." in pages[2]
+    with app.app_context():
+        mails = dict(db.session.execute(
+            sa.select(OutboxMessage.recipient, OutboxMessage.body_text)
+            .where(OutboxMessage.kind == "registration_waitlisted")).all())
+    assert "U bent nummer 2 op de wachtlijst." in mails["w2@school.nl"]
+    assert "\nU bent nummer 2 op de wachtlijst.\n\nBijeenkomst:" in mails["w2@school.nl"]
+
+
+def test_position_mail_goes_out_over_smtp(mail_app, smtp, make_meeting):
+    with mail_app.app_context():
+        meeting = make_meeting(db.session, capacity=1)
+        for email in ("seat@school.nl", "w1@school.nl"):
+            services.sign_up(db.session, meeting, signup_data(meeting, email))
+    deliver_outbox(mail_app)
+    [mail] = smtp.inbox.to("w1@school.nl")
+    assert "U bent nummer 1 op de wachtlijst." in mail.get_body(("plain",)).get_content()
+    assert "U bent nummer 1 op de wachtlijst." in mail.get_body(("html",)).get_content()
