@@ -111,3 +111,29 @@ def test_a_cancelled_registration_or_a_closed_meeting_refuses_a_change(session, 
     assert error.value.code == "closed"
     session.expire_all()
     assert (taken(session, Workshop, a.id), taken(session, Workshop, b.id)) == (1, 0)
+
+
+def test_sharing_a_name_with_other_participants_is_off_unless_asked_for(session, make_meeting):
+    meeting = make_meeting(session, rounds=())
+    registration, _ = services.sign_up(session, meeting, data("a@x.nl", {}))
+    assert registration.share_with_participants is False
+
+
+def test_a_participant_who_leaves_out_a_round_is_asked_to_choose(session, make_meeting):
+    meeting = make_meeting(session, rounds=((5, 5), (5, 5)))
+    one, two = meeting.rounds
+    registration, _ = services.sign_up(
+        session, meeting, data("a@x.nl", {one.id: one.workshops[0].id, two.id: two.workshops[0].id}))
+    with pytest.raises(services.RegistrationError) as error:
+        services.change_workshops(session, registration, {one.id: one.workshops[1].id})
+    assert (error.value.code, error.value.details) == ("choose_workshop", {"round_id": two.id})
+    session.expire_all()
+    assert taken(session, Workshop, one.workshops[0].id) == 1
+
+
+@pytest.mark.parametrize(
+    ("typed", "kept"),
+    [("\u200bAnna", "Anna"), ("Anna\u200b", "Anna"), ("\u200b\u200bAnna\u200e\u200e", "Anna"), ("\u200b", "")],
+)
+def test_hidden_characters_at_either_end_go_one_by_one(typed, kept):
+    assert services.clean_line(typed) == kept
