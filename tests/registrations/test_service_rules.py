@@ -137,3 +137,33 @@ def test_a_participant_who_leaves_out_a_round_is_asked_to_choose(session, make_m
 )
 def test_hidden_characters_at_either_end_go_one_by_one(typed, kept):
     assert services.clean_line(typed) == kept
+
+
+def test_a_cancellation_promotes_only_people_waiting_for_that_meeting(session, make_meeting):
+    first = make_meeting(session, capacity=1, rounds=())
+    later = make_meeting(session, capacity=1, rounds=())
+    holder, _ = services.sign_up(session, first, data("a@x.nl", {}))
+    services.sign_up(session, later, data("b@x.nl", {}))
+    elsewhere, _ = services.sign_up(session, later, data("c@x.nl", {}))
+    assert elsewhere.status == RegistrationStatus.WAITLISTED
+    assert services.cancel(session, holder)
+    session.expire_all()
+    assert elsewhere.status == RegistrationStatus.WAITLISTED
+    assert (taken(session, Meeting, first.id), taken(session, Meeting, later.id)) == (0, 1)
+
+
+def test_only_the_browser_that_signed_up_is_recognised(session, make_meeting):
+    meeting = make_meeting(session, rounds=())
+    signup = data("a@x.nl", {})
+    signup.browser_key = "sleutel-van-deze-browser"
+    registration, _ = services.sign_up(session, meeting, signup)
+    assert services.same_browser(registration, "sleutel-van-deze-browser")
+    assert not services.same_browser(registration, "een-andere-browser")
+    assert not services.same_browser(registration, "")
+    unknown, _ = services.sign_up(session, meeting, data("b@x.nl", {}))  # no key: recognised by nobody
+    assert not services.same_browser(unknown, "sleutel-van-deze-browser")
+
+
+@pytest.mark.parametrize("separator", ["\u2028", "\u2029", "\u0085", "\ue000", "\u00a0"])
+def test_line_and_paragraph_separators_and_other_invisible_characters_become_spaces(separator):
+    assert services.clean_line(f"Anna{separator}Bcc: x@y.nl") == "Anna Bcc: x@y.nl"
