@@ -167,3 +167,20 @@ def test_only_the_browser_that_signed_up_is_recognised(session, make_meeting):
 @pytest.mark.parametrize("separator", ["\u2028", "\u2029", "\u0085", "\ue000", "\u00a0"])
 def test_line_and_paragraph_separators_and_other_invisible_characters_become_spaces(separator):
     assert services.clean_line(f"Anna{separator}Bcc: x@y.nl") == "Anna Bcc: x@y.nl"
+
+
+@pytest.mark.postgres
+def test_on_postgresql_the_free_seats_read_for_a_promotion_are_those_of_its_meeting(pg_app, make_meeting):
+    """PostgreSQL keeps an updated row at a new place in the table, so an unordered read of 'the first meeting with
+    id >= ours' would see the other, full meeting here."""
+    from sto_events.extensions import db
+
+    with pg_app.app_context():
+        first = make_meeting(db.session, capacity=1, rounds=())
+        later = make_meeting(db.session, capacity=1, rounds=())
+        holder, _ = services.sign_up(db.session, first, data("a@x.nl", {}))
+        waiting, _ = services.sign_up(db.session, first, data("b@x.nl", {}))
+        services.sign_up(db.session, later, data("c@x.nl", {}))
+        assert services.cancel(db.session, holder)
+        db.session.expire_all()
+        assert waiting.status == RegistrationStatus.CONFIRMED
