@@ -184,3 +184,10 @@ def test_on_postgresql_the_free_seats_read_for_a_promotion_are_those_of_its_meet
         assert services.cancel(db.session, holder)
         db.session.expire_all()
         assert waiting.status == RegistrationStatus.CONFIRMED
+
+
+def test_an_unknown_public_id_finds_no_registration(session, make_meeting):
+    meeting = make_meeting(session, rounds=())
+    registration, _ = services.sign_up(session, meeting, data("a@x.nl", {}))
+    assert services.get_by_public_id(session, registration.public_id).id == registration.id
+    assert services.get_by_public_id(session, "0") is None  # sorts before every real one
