@@ -191,3 +191,11 @@ def test_an_unknown_public_id_finds_no_registration(session, make_meeting):
     registration, _ = services.sign_up(session, meeting, data("a@x.nl", {}))
     assert services.get_by_public_id(session, registration.public_id).id == registration.id
     assert services.get_by_public_id(session, "0") is None  # sorts before every real one
+
+
+def test_a_registration_for_another_meeting_does_not_count_as_signed_up_already(session, make_meeting):
+    earlier = make_meeting(session, rounds=())
+    later = make_meeting(session, rounds=())
+    services.sign_up(session, later, data("a@x.nl", {}))
+    registration, created = services.sign_up(session, earlier, data("A@x.nl", {}))
+    assert created and registration.meeting_id == earlier.id
