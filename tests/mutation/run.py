@@ -43,6 +43,7 @@ TARGETS: dict[str, list[str]] = {
         "tests/registrations/test_races.py",
     ],
     "sto_events/meetings/services.py": [
+        "tests/meetings/test_service_rules.py",
         "tests/meetings",
     ],
     "sto_events/accounts/services.py": [

@@ -313,9 +313,10 @@ def test_the_log_names_data_refusals_and_socket_errors_by_code(smtp_app, answers
     assert f"mail {message_id} not sent (attempt 1): ConnectionRefusedError (errno " in caplog.text
 
 
-def test_a_user_name_without_a_password_does_not_try_to_log_in(smtp_app, answers):
+@pytest.mark.parametrize(("user", "password"), [("bijeenkomsten", None), (None, "geheim")])
+def test_half_a_login_does_not_try_to_log_in(smtp_app, answers, user, password):
     """The test server offers no AUTH: a login attempt would fail the delivery."""
-    app = smtp_app(MAIL_USERNAME="bijeenkomsten", MAIL_PASSWORD=None)
+    app = smtp_app(MAIL_USERNAME=user, MAIL_PASSWORD=password)
     with app.app_context():
         assert deliver_one(add("p@school.nl")) == OutboxStatus.SENT
 
@@ -403,3 +404,12 @@ def test_without_a_mail_server_every_mail_gets_its_own_file(app, tmp_path):
     files = sorted((tmp_path / "mail").glob("*.eml"))
     assert len(files) == 3
     assert sorted(b"a@school.nl" in f.read_bytes() for f in files) == [False, False, True]
+
+
+def test_a_sent_or_failed_mail_is_never_claimed_again(smtp_app, answers):
+    app = smtp_app()
+    old = utcnow() - timedelta(hours=1)
+    with app.app_context():
+        for status in (OutboxStatus.SENT, OutboxStatus.FAILED):
+            add(f"{status}@school.nl", status=status, claimed_at=old, next_attempt_at=old)
+        assert outbox.claim_due(db.session, "sender") == []

@@ -111,3 +111,91 @@ def test_a_cancelled_registration_or_a_closed_meeting_refuses_a_change(session, 
     assert error.value.code == "closed"
     session.expire_all()
     assert (taken(session, Workshop, a.id), taken(session, Workshop, b.id)) == (1, 0)
+
+
+def test_sharing_a_name_with_other_participants_is_off_unless_asked_for(session, make_meeting):
+    meeting = make_meeting(session, rounds=())
+    registration, _ = services.sign_up(session, meeting, data("a@x.nl", {}))
+    assert registration.share_with_participants is False
+
+
+def test_a_participant_who_leaves_out_a_round_is_asked_to_choose(session, make_meeting):
+    meeting = make_meeting(session, rounds=((5, 5), (5, 5)))
+    one, two = meeting.rounds
+    registration, _ = services.sign_up(
+        session, meeting, data("a@x.nl", {one.id: one.workshops[0].id, two.id: two.workshops[0].id}))
+    with pytest.raises(services.RegistrationError) as error:
+        services.change_workshops(session, registration, {one.id: one.workshops[1].id})
+    assert (error.value.code, error.value.details) == ("choose_workshop", {"round_id": two.id})
+    session.expire_all()
+    assert taken(session, Workshop, one.workshops[0].id) == 1
+
+
+@pytest.mark.parametrize(
+    ("typed", "kept"),
+    [("\u200bAnna", "Anna"), ("Anna\u200b", "Anna"), ("\u200b\u200bAnna\u200e\u200e", "Anna"), ("\u200b", "")],
+)
+def test_hidden_characters_at_either_end_go_one_by_one(typed, kept):
+    assert services.clean_line(typed) == kept
+
+
+def test_a_cancellation_promotes_only_people_waiting_for_that_meeting(session, make_meeting):
+    first = make_meeting(session, capacity=1, rounds=())
+    later = make_meeting(session, capacity=1, rounds=())
+    holder, _ = services.sign_up(session, first, data("a@x.nl", {}))
+    services.sign_up(session, later, data("b@x.nl", {}))
+    elsewhere, _ = services.sign_up(session, later, data("c@x.nl", {}))
+    assert elsewhere.status == RegistrationStatus.WAITLISTED
+    assert services.cancel(session, holder)
+    session.expire_all()
+    assert elsewhere.status == RegistrationStatus.WAITLISTED
+    assert (taken(session, Meeting, first.id), taken(session, Meeting, later.id)) == (0, 1)
+
+
+def test_only_the_browser_that_signed_up_is_recognised(session, make_meeting):
+    meeting = make_meeting(session, rounds=())
+    signup = data("a@x.nl", {})
+    signup.browser_key = "sleutel-van-deze-browser"
+    registration, _ = services.sign_up(session, meeting, signup)
+    assert services.same_browser(registration, "sleutel-van-deze-browser")
+    assert not services.same_browser(registration, "een-andere-browser")
+    assert not services.same_browser(registration, "")
+    unknown, _ = services.sign_up(session, meeting, data("b@x.nl", {}))  # no key: recognised by nobody
+    assert not services.same_browser(unknown, "sleutel-van-deze-browser")
+
+
+@pytest.mark.parametrize("separator", ["\u2028", "\u2029", "\u0085", "\ue000", "\u00a0"])
+def test_line_and_paragraph_separators_and_other_invisible_characters_become_spaces(separator):
+    assert services.clean_line(f"Anna{separator}Bcc: x@y.nl") == "Anna Bcc: x@y.nl"
+
+
+@pytest.mark.postgres
+def test_on_postgresql_the_free_seats_read_for_a_promotion_are_those_of_its_meeting(pg_app, make_meeting):
+    """PostgreSQL keeps an updated row at a new place in the table, so an unordered read of 'the first meeting with
+    id >= ours' would see the other, full meeting here."""
+    from sto_events.extensions import db
+
+    with pg_app.app_context():
+        first = make_meeting(db.session, capacity=1, rounds=())
+        later = make_meeting(db.session, capacity=1, rounds=())
+        holder, _ = services.sign_up(db.session, first, data("a@x.nl", {}))
+        waiting, _ = services.sign_up(db.session, first, data("b@x.nl", {}))
+        services.sign_up(db.session, later, data("c@x.nl", {}))
+        assert services.cancel(db.session, holder)
+        db.session.expire_all()
+        assert waiting.status == RegistrationStatus.CONFIRMED
+
+
+def test_an_unknown_public_id_finds_no_registration(session, make_meeting):
+    meeting = make_meeting(session, rounds=())
+    registration, _ = services.sign_up(session, meeting, data("a@x.nl", {}))
+    assert services.get_by_public_id(session, registration.public_id).id == registration.id
+    assert services.get_by_public_id(session, "0") is None  # sorts before every real one
+
+
+def test_a_registration_for_another_meeting_does_not_count_as_signed_up_already(session, make_meeting):
+    earlier = make_meeting(session, rounds=())
+    later = make_meeting(session, rounds=())
+    services.sign_up(session, later, data("a@x.nl", {}))
+    registration, created = services.sign_up(session, earlier, data("A@x.nl", {}))
+    assert created and registration.meeting_id == earlier.id
