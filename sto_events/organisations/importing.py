@@ -222,6 +222,13 @@ def _current(organisation: Organisation) -> dict:
             "profiles": organisation.profiles, "leerwegen": organisation.leerwegen}
 
 
+def _by_key(session: Session, keys: list[str]) -> dict[str, Organisation]:
+    """The organisations with these keys, with their profiles and leerwegen, in two statements."""
+    return {o.key: o for o in session.scalars(
+        sa.select(Organisation).where(Organisation.key.in_(keys))
+        .options(selectinload(Organisation.profile_rows), selectinload(Organisation.leerweg_rows)))}
+
+
 def plan(session: Session, table: list[tuple[int, dict[str, str]]]) -> ImportPlan:
     """The dry run: what importing these rows would do, row by row. Writes nothing."""
     place_cache: dict[str, list[Place]] = {}
@@ -234,9 +241,7 @@ def plan(session: Session, table: list[tuple[int, dict[str, str]]]) -> ImportPla
         elif row.key:
             seen[row.key.casefold()] = row.line
     keys = [row.key for row in rows if row.key]
-    existing = {o.key: o for o in session.scalars(
-        sa.select(Organisation).where(Organisation.key.in_(keys))
-        .options(selectinload(Organisation.profile_rows), selectinload(Organisation.leerweg_rows)))}
+    existing = _by_key(session, keys)
     current_extras = {extra.name: extra.current(session, [o.id for o in existing.values()]) for extra in extra_columns}
     for row in rows:
         if row.rejections:
@@ -259,9 +264,7 @@ def apply(session: Session, import_plan: ImportPlan) -> dict[str, int]:
 
     Organisations an organiser imports count as verified: an organiser vouches for them."""
     keys = [row.key for row in import_plan.rows if row.action in ("add", "change")]
-    existing = {o.key: o for o in session.scalars(
-        sa.select(Organisation).where(Organisation.key.in_(keys))
-        .options(selectinload(Organisation.profile_rows), selectinload(Organisation.leerweg_rows)))}
+    existing = _by_key(session, keys)
     written = []
     for row in import_plan.rows:
         if row.action not in ("add", "change"):

@@ -23,13 +23,19 @@ class RegionSummary:
     profiles: list[str] = field(default_factory=list)
 
 
+def _member_profiles(*columns):
+    """(columns of) every public member's profiles: region_member joined to its organisation's profile rows."""
+    return (sa.select(*columns)
+            .join(Organisation, Organisation.id == RegionMember.organisation_id)
+            .join(OrganisationProfile, OrganisationProfile.organisation_id == Organisation.id)
+            .where(public_filter()))
+
+
 def _offered_profiles(session: Session, region_ids) -> dict[int, list[str]]:
     """Per region, the profiles its public vmbo member schools offer, in the programme's order."""
     rows = session.execute(
-        sa.select(RegionMember.region_id, OrganisationProfile.profile).distinct()
-        .join(Organisation, Organisation.id == RegionMember.organisation_id)
-        .join(OrganisationProfile, OrganisationProfile.organisation_id == Organisation.id)
-        .where(RegionMember.region_id.in_(region_ids), public_filter())
+        _member_profiles(RegionMember.region_id, OrganisationProfile.profile).distinct()
+        .where(RegionMember.region_id.in_(region_ids))
     )
     found: dict[int, set[str]] = defaultdict(set)
     for region_id, profile in rows:
@@ -45,11 +51,7 @@ def public_list(session: Session, province: str | None = None, profile: str | No
         query = query.where(Region.id.in_(in_province))
     if profile:
         query = query.where(Region.id.in_(
-            sa.select(RegionMember.region_id)
-            .join(Organisation, Organisation.id == RegionMember.organisation_id)
-            .join(OrganisationProfile, OrganisationProfile.organisation_id == Organisation.id)
-            .where(OrganisationProfile.profile == profile, public_filter())
-        ))
+            _member_profiles(RegionMember.region_id).where(OrganisationProfile.profile == profile)))
     regions = list(session.scalars(query))
     ids = [region.id for region in regions]
     summaries = {region.id: RegionSummary(region) for region in regions}
