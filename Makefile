@@ -23,12 +23,12 @@ node_modules/.installed: package.json package-lock.json
 	npm ci --no-audit --no-fund --loglevel=error
 	touch $@
 
-# Front-end assets come from npm (pinned in package-lock.json), never from a CDN. sto_events/assets.py cuts the
+# Front-end assets come from npm (pinned in package-lock.json), never from a CDN. sto_events/core/assets.py cuts the
 # Utrecht CSS down to the classes our templates and code use, minifies, hashes and compresses into static/dist.
 ASSET_SOURCES := $(shell find templates sto_events static/css static/js static/img -type f \
   \( -name '*.html' -o -name '*.py' -o -name '*.css' -o -name '*.js' -o -name '*.svg' \) 2>/dev/null)
 static/dist/manifest.json: $(VENV)/.installed node_modules/.installed $(ASSET_SOURCES)
-	$(BIN)/python -m sto_events.assets
+	$(BIN)/python -m sto_events.core.assets
 
 translations: $(VENV)/.installed
 	$(BIN)/pybabel compile --statistics -d translations

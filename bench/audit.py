@@ -55,7 +55,7 @@ def prepare(env: dict) -> str:
     flask = [str(BIN / "flask"), "--app", "sto_events"]
     subprocess.run([*flask, "db", "upgrade"], env=env, cwd=ROOT, check=True, capture_output=True)
     subprocess.run([*flask, "seed-demo"], env=env, cwd=ROOT, check=True, capture_output=True)
-    code = ("import sqlalchemy as sa; from sto_events import create_app; from sto_events.extensions import db;"
+    code = ("import sqlalchemy as sa; from sto_events import create_app; from sto_events.core.extensions import db;"
             "from sto_events.meetings.models import Meeting, MeetingStatus as S; app = create_app();"
             "ctx = app.app_context(); ctx.push();"
             "print(db.session.scalar(sa.select(Meeting.slug).where(Meeting.status == S.PUBLISHED)"

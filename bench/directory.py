@@ -27,8 +27,9 @@ from sqlalchemy import event
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from sto_events import create_app, spreadsheets  # noqa: E402
-from sto_events.extensions import db  # noqa: E402
+from sto_events import create_app  # noqa: E402
+from sto_events.core import spreadsheets  # noqa: E402
+from sto_events.core.extensions import db  # noqa: E402
 from sto_events.organisations import importing  # noqa: E402
 from sto_events.places.models import Place  # noqa: E402
 from sto_events.regions.models import Region, RegionProvince  # noqa: E402

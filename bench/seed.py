@@ -16,13 +16,13 @@ from datetime import timedelta
 import sqlalchemy as sa
 
 from sto_events import create_app
-from sto_events.extensions import db
+from sto_events.core.extensions import db
+from sto_events.core.timeutil import utcnow
 from sto_events.meetings import demo
 from sto_events.meetings import services as meeting_services
 from sto_events.meetings.models import Meeting, MeetingStatus, Workshop, WorkshopRound
 from sto_events.notifications.models import OutboxMessage, OutboxStatus
 from sto_events.registrations.models import ParticipantRole, Registration, RegistrationStatus, WorkshopChoice
-from sto_events.timeutil import utcnow
 
 CITIES = [
     "Amsterdam", "Rotterdam", "Den Haag", "Utrecht", "Eindhoven", "Groningen", "Tilburg", "Almere", "Breda",

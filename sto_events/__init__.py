@@ -11,8 +11,8 @@ from sqlalchemy import event
 from werkzeug.middleware.proxy_fix import ProxyFix
 from werkzeug.routing import BaseConverter, IntegerConverter
 
-from .config import Config
-from .extensions import babel, compress, csrf, db, htmx, login_manager, mail, migrate
+from .core.config import Config
+from .core.extensions import babel, compress, csrf, db, htmx, login_manager, mail, migrate
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -96,8 +96,8 @@ def create_app(config: dict | None = None) -> Flask:
     app.register_blueprint(admin_bp)
     app.register_blueprint(organisations_manage_bp)
 
-    from . import assets, errors, pagecache, templating
     from .cli import register_cli
+    from .core import assets, errors, pagecache, templating
 
     errors.register(app)
     templating.register(app)

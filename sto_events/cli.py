@@ -5,7 +5,7 @@ from __future__ import annotations
 import click
 import sqlalchemy as sa
 
-from .extensions import db
+from .core.extensions import db
 
 
 def register_cli(app) -> None:

@@ -6,9 +6,9 @@ from urllib.parse import urlsplit
 
 from flask import Blueprint, redirect, render_template, request, session, url_for
 
-from .extensions import db
+from .core.extensions import db
+from .core.pagecache import cached_page
 from .meetings import services as meeting_services
-from .pagecache import cached_page
 
 bp = Blueprint("site", __name__)
 

@@ -11,8 +11,8 @@ import logging
 
 import sqlalchemy as sa
 
-from . import pagecache
-from .extensions import db
+from .core import pagecache
+from .core.extensions import db
 
 log = logging.getLogger(__name__)
 

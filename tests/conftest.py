@@ -21,10 +21,10 @@ import sqlalchemy as sa
 from aiosmtpd.controller import Controller
 
 from sto_events import create_app
-from sto_events.extensions import db
+from sto_events.core.extensions import db
+from sto_events.core.timeutil import utcnow
 from sto_events.meetings.models import Meeting, MeetingStatus, Workshop, WorkshopRound
 from sto_events.notifications import outbox
-from sto_events.timeutil import utcnow
 
 PG_ADMIN_URL = os.environ.get("TEST_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test")
 

@@ -5,7 +5,7 @@ import sqlalchemy as sa
 
 from sto_events.accounts.models import Role, TokenPurpose
 from sto_events.accounts.services import _issue_token, create_user
-from sto_events.extensions import db
+from sto_events.core.extensions import db
 from sto_events.meetings.demo import seed
 from sto_events.meetings.models import Meeting
 from sto_events.notifications.models import Mailing

@@ -7,10 +7,10 @@ import pytest
 import sqlalchemy as sa
 
 from sto_events import create_app
-from sto_events.extensions import db
+from sto_events.core.extensions import db
+from sto_events.core.timeutil import local
 from sto_events.meetings.models import Meeting, MeetingStatus
 from sto_events.notifications.models import OutboxMessage, OutboxStatus
-from sto_events.timeutil import local
 from tests.conftest import page_csrf
 from tests.test_responses import assert_hardened
 
@@ -33,7 +33,7 @@ def test_production_sets_secure_cookies_and_hsts(app_factory, monkeypatch):
 
 
 def test_database_url_spellings_use_psycopg(monkeypatch, tmp_path):
-    from sto_events.config import Config
+    from sto_events.core.config import Config
 
     monkeypatch.setenv("DATABASE_URL", "postgres://u@h/db")
     assert Config(str(tmp_path)).SQLALCHEMY_DATABASE_URI == "postgresql+psycopg://u@h/db"

@@ -5,7 +5,7 @@ import re
 import sqlalchemy as sa
 
 from sto_events.accounts.models import Role
-from sto_events.extensions import db
+from sto_events.core.extensions import db
 from sto_events.registrations import services
 from sto_events.registrations.models import Registration, RegistrationStatus
 from sto_events.registrations.tokens import check_in_token, manage_token
@@ -93,7 +93,7 @@ def test_no_email_address_in_logs_or_query_strings(app, client, add_meeting, mak
         deliver_outbox(app)  # nothing listens: tried again later
         app.config.update(MAIL_PORT=rejecting.port)
         sign_up(app.test_client(), meeting, email="geheim.afgewezen@school.nl")
-        from sto_events.extensions import db as database
+        from sto_events.core.extensions import db as database
         from sto_events.notifications.models import OutboxMessage
 
         with app.app_context():
@@ -121,7 +121,7 @@ def test_no_email_address_in_logs_or_query_strings(app, client, add_meeting, mak
     for expected in ("mail saved", "not sent", "failed for good"):
         assert any(expected in r for r in records), expected
     with app.app_context():
-        from sto_events.extensions import db as database
+        from sto_events.core.extensions import db as database
         from sto_events.notifications.models import OutboxMessage
 
         recipients = set(database.session.scalars(sa.select(OutboxMessage.recipient)))

@@ -12,7 +12,7 @@ from types import SimpleNamespace
 import pytest
 import sqlalchemy as sa
 
-from sto_events.extensions import db
+from sto_events.core.extensions import db
 from sto_events.notifications.models import OutboxMessage
 from sto_events.registrations.models import Registration
 from tests.conftest import deliver_outbox
@@ -75,7 +75,7 @@ CRASHING_SIGN_UP = textwrap.dedent("""
     import os, sys
     from sqlalchemy.orm import Session
     from sto_events import create_app
-    from sto_events.extensions import db
+    from sto_events.core.extensions import db
     from sto_events.meetings.models import Meeting
     from sto_events.registrations import services
     from tests.registrations.helpers import signup_data

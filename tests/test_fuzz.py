@@ -64,7 +64,7 @@ KEYS = ["name", "email", "organisation", "role", "region", "questions", "title",
 @given(values=st.fixed_dictionaries({key: TEXT for key in KEYS}))
 def test_every_post_route_survives_arbitrary_fields(app, client, login_as, make_meeting, values):
     """Every POST route in the url_map, with a valid CSRF token and arbitrary text in every usual field."""
-    from sto_events.extensions import db
+    from sto_events.core.extensions import db
     from sto_events.registrations import services
     from sto_events.registrations.tokens import manage_token
     from tests.registrations.helpers import signup_data

@@ -6,7 +6,7 @@ from alembic.migration import MigrationContext
 from alembic.script import ScriptDirectory
 
 from sto_events import ROOT
-from sto_events.extensions import db
+from sto_events.core.extensions import db
 
 
 @pytest.fixture(params=["sqlite", "postgresql"])

@@ -16,7 +16,7 @@ from itsdangerous import URLSafeTimedSerializer
 
 from sto_events.accounts import services as accounts
 from sto_events.accounts.models import Role, User
-from sto_events.extensions import db
+from sto_events.core.extensions import db
 from sto_events.meetings.models import MeetingStatus
 from sto_events.notifications.models import Mailing, OutboxMessage
 from sto_events.organisations.models import Organisation

@@ -26,7 +26,7 @@ import sqlalchemy as sa
 
 from sto_events.accounts.models import Role
 from sto_events.accounts.services import create_user
-from sto_events.extensions import db
+from sto_events.core.extensions import db
 from sto_events.notifications import outbox
 from sto_events.notifications.models import OutboxMessage, OutboxStatus
 from sto_events.registrations.models import Registration

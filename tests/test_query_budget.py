@@ -6,7 +6,7 @@ import pytest
 import sqlalchemy as sa
 from sqlalchemy import event
 
-from sto_events.extensions import db
+from sto_events.core.extensions import db
 from sto_events.registrations import services
 from sto_events.registrations.models import Registration
 from sto_events.registrations.tokens import manage_token

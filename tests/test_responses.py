@@ -12,7 +12,7 @@ from urllib.parse import urlsplit
 import pytest
 import sqlalchemy as sa
 
-from sto_events.extensions import db
+from sto_events.core.extensions import db
 from sto_events.notifications.models import OutboxMessage
 from tests.conftest import PASSWORD, page_csrf
 from tests.site import build_site, get_routes

@@ -19,7 +19,7 @@ from pathlib import Path
 import brotli
 import pytest
 
-from sto_events import assets, pagecache
+from sto_events.core import assets, pagecache
 from sto_events.warmup import warm_up
 from tests.conftest import free_port
 from tests.site import build_site, html_pages
@@ -203,7 +203,7 @@ def test_warm_up_renders_the_busy_pages_once_and_keeps_nothing(app):
     assert {"base.html", "site/home.html", "meetings/detail.html", "registrations/sign_up.html"} <= compiled
     assert not pagecache._pages
     with app.app_context():
-        from sto_events.extensions import db
+        from sto_events.core.extensions import db
 
         assert db.engine.pool.checkedout() == 0
     assert values["slug"]

@@ -2,7 +2,7 @@
 
 from markupsafe import Markup
 
-from sto_events.tablecells import label_cells
+from sto_events.core.tablecells import label_cells
 
 TABLE = """<p>voor</p><table><thead><tr><th>Naam</th><th><span lang="nl">Bezet</span> <em>&amp;</em> vrij</th>
 <th>Actie</th></tr></thead><tbody>

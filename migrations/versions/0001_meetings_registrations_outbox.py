@@ -8,7 +8,7 @@ Create Date: 2026-11-23 10:43:18.635179
 from alembic import op
 import sqlalchemy as sa
 
-import sto_events.types
+import sto_events.core.types
 
 
 # revision identifiers, used by Alembic.
@@ -28,13 +28,13 @@ def upgrade():
     sa.Column('city', sa.String(length=100), nullable=False),
     sa.Column('venue', sa.String(length=200), nullable=False),
     sa.Column('address', sa.String(length=300), nullable=False),
-    sa.Column('starts_at', sto_events.types.UTCDateTime(timezone=True), nullable=False),
-    sa.Column('ends_at', sto_events.types.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('starts_at', sto_events.core.types.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('ends_at', sto_events.core.types.UTCDateTime(timezone=True), nullable=False),
     sa.Column('capacity', sa.Integer(), nullable=False),
     sa.Column('taken', sa.Integer(), server_default='0', nullable=False),
     sa.Column('status', sa.Enum('draft', 'published', 'cancelled', name='meetingstatus', native_enum=False, length=20), nullable=False),
     sa.Column('is_demo', sa.Boolean(), server_default=sa.false(), nullable=False),
-    sa.Column('created_at', sto_events.types.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('created_at', sto_events.core.types.UTCDateTime(timezone=True), nullable=False),
     sa.CheckConstraint('ends_at > starts_at', name=op.f('ck_meeting_ends_after_start')),
     sa.CheckConstraint('taken >= 0 AND taken <= capacity', name=op.f('ck_meeting_seats_within_capacity')),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_meeting')),
@@ -70,10 +70,10 @@ def upgrade():
     sa.Column('locale', sa.String(length=5), nullable=False),
     sa.Column('status', sa.Enum('confirmed', 'waitlisted', 'cancelled', name='registrationstatus', native_enum=False, length=20), nullable=False),
     sa.Column('sequence', sa.Integer(), server_default='0', nullable=False),
-    sa.Column('created_at', sto_events.types.UTCDateTime(timezone=True), nullable=False),
-    sa.Column('updated_at', sto_events.types.UTCDateTime(timezone=True), nullable=False),
-    sa.Column('waitlisted_at', sto_events.types.UTCDateTime(timezone=True), nullable=True),
-    sa.Column('cancelled_at', sto_events.types.UTCDateTime(timezone=True), nullable=True),
+    sa.Column('created_at', sto_events.core.types.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('updated_at', sto_events.core.types.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('waitlisted_at', sto_events.core.types.UTCDateTime(timezone=True), nullable=True),
+    sa.Column('cancelled_at', sto_events.core.types.UTCDateTime(timezone=True), nullable=True),
     sa.ForeignKeyConstraint(['meeting_id'], ['meeting.id'], name=op.f('fk_registration_meeting_id_meeting'), ondelete='CASCADE'),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_registration')),
     sa.UniqueConstraint('public_id', name=op.f('uq_registration_public_id'))
@@ -87,8 +87,8 @@ def upgrade():
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('meeting_id', sa.Integer(), nullable=False),
     sa.Column('title', sa.String(length=200), nullable=False),
-    sa.Column('starts_at', sto_events.types.UTCDateTime(timezone=True), nullable=False),
-    sa.Column('ends_at', sto_events.types.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('starts_at', sto_events.core.types.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('ends_at', sto_events.core.types.UTCDateTime(timezone=True), nullable=False),
     sa.ForeignKeyConstraint(['meeting_id'], ['meeting.id'], name=op.f('fk_workshop_round_meeting_id_meeting'), ondelete='CASCADE'),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_workshop_round'))
     )
@@ -107,11 +107,11 @@ def upgrade():
     sa.Column('ics_method', sa.String(length=20), nullable=True),
     sa.Column('status', sa.Enum('pending', 'sending', 'sent', 'failed', name='outboxstatus', native_enum=False, length=20), nullable=False),
     sa.Column('attempts', sa.Integer(), server_default='0', nullable=False),
-    sa.Column('next_attempt_at', sto_events.types.UTCDateTime(timezone=True), nullable=False),
-    sa.Column('claimed_at', sto_events.types.UTCDateTime(timezone=True), nullable=True),
+    sa.Column('next_attempt_at', sto_events.core.types.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('claimed_at', sto_events.core.types.UTCDateTime(timezone=True), nullable=True),
     sa.Column('last_error', sa.Text(), nullable=False),
-    sa.Column('created_at', sto_events.types.UTCDateTime(timezone=True), nullable=False),
-    sa.Column('sent_at', sto_events.types.UTCDateTime(timezone=True), nullable=True),
+    sa.Column('created_at', sto_events.core.types.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('sent_at', sto_events.core.types.UTCDateTime(timezone=True), nullable=True),
     sa.ForeignKeyConstraint(['registration_id'], ['registration.id'], name=op.f('fk_outbox_message_registration_id_registration'), ondelete='SET NULL'),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_outbox_message'))
     )

@@ -8,7 +8,7 @@ Create Date: 2026-11-23 10:58:14.294069
 from alembic import op
 import sqlalchemy as sa
 
-import sto_events.types
+import sto_events.core.types
 
 
 # revision identifiers, used by Alembic.
@@ -28,8 +28,8 @@ def upgrade():
     sa.Column('password_hash', sa.String(length=255), nullable=True),
     sa.Column('active', sa.Boolean(), server_default=sa.true(), nullable=False),
     sa.Column('auth_version', sa.Integer(), server_default='1', nullable=False),
-    sa.Column('created_at', sto_events.types.UTCDateTime(timezone=True), nullable=False),
-    sa.Column('last_login_at', sto_events.types.UTCDateTime(timezone=True), nullable=True),
+    sa.Column('created_at', sto_events.core.types.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('last_login_at', sto_events.core.types.UTCDateTime(timezone=True), nullable=True),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_user_account')),
     sa.UniqueConstraint('email', name=op.f('uq_user_account_email'))
     )
@@ -38,9 +38,9 @@ def upgrade():
     sa.Column('user_id', sa.Integer(), nullable=False),
     sa.Column('purpose', sa.Enum('invitation', 'password_reset', name='tokenpurpose', native_enum=False, length=30), nullable=False),
     sa.Column('secret_hash', sa.String(length=64), nullable=False),
-    sa.Column('expires_at', sto_events.types.UTCDateTime(timezone=True), nullable=False),
-    sa.Column('used_at', sto_events.types.UTCDateTime(timezone=True), nullable=True),
-    sa.Column('created_at', sto_events.types.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('expires_at', sto_events.core.types.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('used_at', sto_events.core.types.UTCDateTime(timezone=True), nullable=True),
+    sa.Column('created_at', sto_events.core.types.UTCDateTime(timezone=True), nullable=False),
     sa.Column('created_by_id', sa.Integer(), nullable=True),
     sa.ForeignKeyConstraint(['created_by_id'], ['user_account.id'], name=op.f('fk_account_token_created_by_id_user_account'), ondelete='SET NULL'),
     sa.ForeignKeyConstraint(['user_id'], ['user_account.id'], name=op.f('fk_account_token_user_id_user_account'), ondelete='CASCADE'),

@@ -8,7 +8,7 @@ Create Date: 2026-11-23 11:09:22.030767
 from alembic import op
 import sqlalchemy as sa
 
-import sto_events.types
+import sto_events.core.types
 
 
 # revision identifiers, used by Alembic.
@@ -29,7 +29,7 @@ def upgrade():
     sa.Column('sent_by_id', sa.Integer(), nullable=True),
     sa.Column('sent_by_email', sa.String(length=254), nullable=False),
     sa.Column('recipient_count', sa.Integer(), nullable=False),
-    sa.Column('created_at', sto_events.types.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('created_at', sto_events.core.types.UTCDateTime(timezone=True), nullable=False),
     sa.ForeignKeyConstraint(['meeting_id'], ['meeting.id'], name=op.f('fk_mailing_meeting_id_meeting'), ondelete='CASCADE'),
     sa.ForeignKeyConstraint(['sent_by_id'], ['user_account.id'], name=op.f('fk_mailing_sent_by_id_user_account'), ondelete='SET NULL'),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_mailing'))
@@ -44,7 +44,7 @@ def upgrade():
         batch_op.create_foreign_key(batch_op.f('fk_outbox_message_mailing_id_mailing'), 'mailing', ['mailing_id'], ['id'], ondelete='SET NULL')
 
     with op.batch_alter_table('registration', schema=None) as batch_op:
-        batch_op.add_column(sa.Column('checked_in_at', sto_events.types.UTCDateTime(timezone=True), nullable=True))
+        batch_op.add_column(sa.Column('checked_in_at', sto_events.core.types.UTCDateTime(timezone=True), nullable=True))
 
     # ### end Alembic commands ###
 

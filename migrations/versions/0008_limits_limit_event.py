@@ -8,7 +8,7 @@ Create Date: 2026-12-03 18:00:00
 from alembic import op
 import sqlalchemy as sa
 
-import sto_events.types
+import sto_events.core.types
 
 
 # revision identifiers, used by Alembic.
@@ -24,8 +24,8 @@ def upgrade():
         sa.Column('id', sa.Integer(), nullable=False),
         sa.Column('scope', sa.String(length=40), nullable=False),
         sa.Column('key_hash', sa.String(length=64), nullable=False),
-        sa.Column('at', sto_events.types.UTCDateTime(timezone=True), nullable=False),
-        sa.Column('expires_at', sto_events.types.UTCDateTime(timezone=True), nullable=False),
+        sa.Column('at', sto_events.core.types.UTCDateTime(timezone=True), nullable=False),
+        sa.Column('expires_at', sto_events.core.types.UTCDateTime(timezone=True), nullable=False),
         sa.PrimaryKeyConstraint('id', name=op.f('pk_limit_event')),
     )
     with op.batch_alter_table('limit_event', schema=None) as batch_op:

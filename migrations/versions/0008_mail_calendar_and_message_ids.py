@@ -15,7 +15,7 @@ import secrets
 import sqlalchemy as sa
 from alembic import op
 
-import sto_events.types
+import sto_events.core.types
 
 # revision identifiers, used by Alembic.
 revision = '0008_mail'
@@ -37,7 +37,7 @@ def upgrade():
         batch_op.create_unique_constraint(batch_op.f('uq_outbox_message_message_key'), ['message_key'])
 
     with op.batch_alter_table('meeting', schema=None) as batch_op:
-        batch_op.add_column(sa.Column('updated_at', sto_events.types.UTCDateTime(timezone=True), nullable=True))
+        batch_op.add_column(sa.Column('updated_at', sto_events.core.types.UTCDateTime(timezone=True), nullable=True))
         batch_op.add_column(sa.Column('sequence', sa.Integer(), server_default='0', nullable=False))
         batch_op.add_column(sa.Column('calendar_uid', sa.String(length=255), nullable=True))
     with op.batch_alter_table('registration', schema=None) as batch_op:

@@ -8,7 +8,7 @@ Create Date: 2026-12-03 17:57:23.253553
 from alembic import op
 import sqlalchemy as sa
 
-import sto_events.types
+import sto_events.core.types
 
 
 # revision identifiers, used by Alembic.
@@ -27,7 +27,7 @@ def upgrade():
     sa.Column('plan_status', sa.Enum('ingediend', 'goedgekeurd', 'aanvulling_gevraagd', 'in_uitvoering', name='planstatus', native_enum=False, length=30), nullable=False),
     sa.Column('lead_board', sa.String(length=200), nullable=False),
     sa.Column('is_demo', sa.Boolean(), server_default=sa.false(), nullable=False),
-    sa.Column('created_at', sto_events.types.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('created_at', sto_events.core.types.UTCDateTime(timezone=True), nullable=False),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_region')),
     sa.UniqueConstraint('name', name=op.f('uq_region_name')),
     sa.UniqueConstraint('slug', name=op.f('uq_region_slug'))
@@ -40,9 +40,9 @@ def upgrade():
     sa.Column('place_id', sa.Integer(), nullable=False),
     sa.Column('network_type', sa.Enum('jet_net_technet', 'pps', 'toptechniek_in_bedrijf', 'fieldlab', 'oo_fonds', name='networktype', native_enum=False, length=30), nullable=True),
     sa.Column('website', sa.String(length=300), nullable=False),
-    sa.Column('verified_at', sto_events.types.UTCDateTime(timezone=True), nullable=True),
+    sa.Column('verified_at', sto_events.core.types.UTCDateTime(timezone=True), nullable=True),
     sa.Column('is_demo', sa.Boolean(), server_default=sa.false(), nullable=False),
-    sa.Column('created_at', sto_events.types.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('created_at', sto_events.core.types.UTCDateTime(timezone=True), nullable=False),
     sa.CheckConstraint("(kind = 'network') = (network_type IS NOT NULL)", name=op.f('ck_organisation_network_has_type')),
     sa.ForeignKeyConstraint(['place_id'], ['place.id'], name=op.f('fk_organisation_place_id_place')),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_organisation')),

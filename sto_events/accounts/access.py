@@ -5,7 +5,7 @@ from __future__ import annotations
 from flask import abort
 from flask_login import current_user
 
-from ..extensions import login_manager
+from ..core.extensions import login_manager
 from .models import Role
 
 

@@ -6,8 +6,8 @@ from flask import render_template
 from flask_babel import gettext
 from sqlalchemy.orm import Session
 
+from ..core.urls import absolute_url
 from ..notifications import outbox
-from ..urls import absolute_url
 
 
 def _queue(session: Session, user, kind: str, subject: str, **context) -> None:

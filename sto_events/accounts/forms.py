@@ -6,7 +6,7 @@ from wtforms import PasswordField, RadioField, StringField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import EqualTo, InputRequired, Length
 
-from ..formfields import email_field, strip
+from ..core.formfields import email_field, strip
 from .models import Role
 from .services import MIN_PASSWORD_LENGTH
 

@@ -6,11 +6,11 @@ from flask import Blueprint, current_app, flash, redirect, render_template, requ
 from flask_babel import gettext as _
 from flask_login import current_user, login_required, login_user, logout_user
 
-from ..errors import render_error
-from ..extensions import csrf, db
+from ..core.errors import render_error
+from ..core.extensions import csrf, db
+from ..core.templating import no_store
 from ..ratelimits import web as ratelimits
 from ..site import safe_next
-from ..templating import no_store
 from . import services, sessions
 from .forms import ChangePasswordForm, ForgotPasswordForm, LoginForm, SetPasswordForm, role_labels
 from .models import Role, TokenPurpose

@@ -13,7 +13,7 @@ from argon2.exceptions import InvalidHashError, VerificationError
 from sqlalchemy.orm import Session
 
 from ..audit import services as audit
-from ..timeutil import utcnow
+from ..core.timeutil import utcnow
 from . import emails
 from .models import AccountToken, Role, TokenPurpose, User
 

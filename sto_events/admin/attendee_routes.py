@@ -7,7 +7,7 @@ from flask_babel import gettext as _
 from flask_babel import ngettext
 from wtforms.fields.choices import SelectChoice
 
-from ..extensions import db, htmx
+from ..core.extensions import db, htmx
 from ..meetings.models import Meeting
 from ..notifications import messages
 from ..notifications.models import Mailing

@@ -4,7 +4,7 @@ from flask import render_template
 from flask_babel import gettext as _
 
 from ..audit import services as audit
-from ..extensions import db
+from ..core.extensions import db
 from .routes import bp
 
 

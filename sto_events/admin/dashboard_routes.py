@@ -8,12 +8,12 @@ from datetime import datetime, time
 from flask import abort, render_template, request
 from flask_babel import gettext as _
 
-from ..extensions import db
+from ..core.extensions import db
+from ..core.timeutil import from_local
 from ..meetings import services as meeting_services
 from ..meetings import stats
 from ..meetings.models import Meeting
 from ..registrations.forms import role_labels as participant_role_labels
-from ..timeutil import from_local
 from . import charts
 from .routes import bp
 

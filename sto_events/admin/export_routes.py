@@ -7,9 +7,9 @@ import io
 from flask import render_template, request, send_file
 from flask_babel import gettext as _
 
-from .. import spreadsheets
-from ..errors import render_error
-from ..extensions import db
+from ..core import spreadsheets
+from ..core.errors import render_error
+from ..core.extensions import db
 from ..meetings.models import Meeting
 from ..registrations import exports
 from .routes import bp

@@ -9,12 +9,12 @@ from flask_babel import gettext as _
 from flask_babel import ngettext
 from wtforms.fields.choices import SelectChoice
 
-from ..extensions import db, htmx
+from ..core.extensions import db, htmx
+from ..core.timeutil import exists_locally, from_local, local
 from ..meetings import planning
 from ..meetings import services as meeting_services
 from ..meetings.forms import MeetingForm, RoundForm, WorkshopForm
 from ..meetings.models import Meeting, MeetingStatus, Workshop, WorkshopRound
-from ..timeutil import exists_locally, from_local, local
 from .forms import MeetingCancelForm
 from .routes import actor, bp
 

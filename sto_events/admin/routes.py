@@ -10,10 +10,10 @@ from ..accounts import services as account_services
 from ..accounts.access import require_role
 from ..accounts.forms import InviteForm, role_labels
 from ..accounts.models import Role, User
-from ..extensions import db
+from ..core.extensions import db
 from ..meetings import services as meeting_services
 from ..notifications import outbox
-from ..templating import forbid_caching
+from ..core.templating import forbid_caching
 
 bp = Blueprint("admin", __name__, url_prefix="/beheer")
 bp.before_request(require_role(Role.ORGANISER))

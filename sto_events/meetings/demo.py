@@ -7,7 +7,7 @@ from datetime import date, datetime, time, timedelta
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
-from ..timeutil import from_local, utcnow
+from ..core.timeutil import from_local, utcnow
 from .models import Meeting, MeetingStatus, Workshop, WorkshopRound
 from .services import themes
 

@@ -8,7 +8,7 @@ from wtforms import DateField, IntegerField, SelectMultipleField, StringField, T
 from wtforms.validators import InputRequired, Length, NumberRange, Optional, ValidationError
 from wtforms.widgets import CheckboxInput, ListWidget
 
-from ..formfields import no_control_characters, strip, visible_text
+from ..core.formfields import no_control_characters, strip, visible_text
 
 
 def _text(label, max_length=200, required=True, description=None):

@@ -17,10 +17,10 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, selectinload
 
 from ..audit import services as audit
+from ..core.timeutil import utcnow
 from ..notifications import messages
 from ..registrations.models import Registration, RegistrationStatus, WorkshopChoice
 from ..registrations.services import lock_meeting, promote_waitlist
-from ..timeutil import utcnow
 from .models import Meeting, MeetingStatus, Theme, Workshop, WorkshopRound
 
 

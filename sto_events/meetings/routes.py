@@ -5,10 +5,10 @@ from __future__ import annotations
 from flask import Blueprint, abort, render_template
 from flask_babel import gettext
 
-from ..extensions import db, htmx
+from ..core.extensions import db, htmx
+from ..core.pagecache import cached_page
+from ..core.urls import absolute_url
 from ..notifications import ical
-from ..pagecache import cached_page
-from ..urls import absolute_url
 from . import services
 
 bp = Blueprint("meetings", __name__)

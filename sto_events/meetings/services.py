@@ -7,7 +7,7 @@ from datetime import timedelta
 import sqlalchemy as sa
 from sqlalchemy.orm import Session, selectinload
 
-from ..timeutil import utcnow
+from ..core.timeutil import utcnow
 from .models import Meeting, MeetingStatus, Theme, WorkshopRound
 
 

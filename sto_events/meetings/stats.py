@@ -14,8 +14,8 @@ from datetime import UTC, date, datetime
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
+from ..core.timeutil import local
 from ..registrations.models import ParticipantRole, Registration, RegistrationStatus, WorkshopChoice
-from ..timeutil import local
 from .models import Meeting, MeetingStatus, Workshop, WorkshopRound
 
 ACTIVE = (RegistrationStatus.CONFIRMED, RegistrationStatus.WAITLISTED)

@@ -8,8 +8,8 @@ from functools import lru_cache
 
 from icalendar import Calendar, Event, Timezone, TimezoneDaylight, TimezoneStandard, vCalAddress, vText
 
+from ..core.timeutil import local, utcnow
 from ..meetings.models import Meeting, MeetingStatus
-from ..timeutil import local, utcnow
 from . import sender
 
 PRODID = "-//Sterk Techniekonderwijs//STO Events//NL"

@@ -6,8 +6,8 @@ from flask import render_template
 from flask_babel import force_locale, gettext
 from sqlalchemy.orm import Session
 
+from ..core.urls import absolute_url
 from ..registrations.tokens import check_in_token, manage_token
-from ..urls import absolute_url
 from . import ical, outbox
 
 

@@ -9,9 +9,9 @@ from datetime import datetime
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from ..extensions import db
-from ..timeutil import utcnow
-from ..types import UTCDateTime
+from ..core.extensions import db
+from ..core.timeutil import utcnow
+from ..core.types import UTCDateTime
 
 
 class OutboxStatus(enum.StrEnum):

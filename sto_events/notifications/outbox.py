@@ -22,7 +22,7 @@ from flask_babel import force_locale, gettext
 from flask_mail import Connection
 from sqlalchemy.orm import Session
 
-from ..timeutil import utcnow
+from ..core.timeutil import utcnow
 from . import sender
 from .models import OutboxMessage, OutboxStatus
 

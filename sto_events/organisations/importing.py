@@ -17,9 +17,9 @@ import sqlalchemy as sa
 from openpyxl import load_workbook
 from sqlalchemy.orm import Session, selectinload
 
+from ..core.timeutil import utcnow
 from ..places import services as places
 from ..places.models import Place
-from ..timeutil import utcnow
 from .models import Organisation, OrganisationLeerweg, OrganisationProfile
 from .vocabulary import LEERWEGEN, PROFILES, NetworkType, OrganisationKind
 

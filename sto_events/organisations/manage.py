@@ -11,12 +11,12 @@ from flask import Blueprint, abort, flash, redirect, render_template, send_file,
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from .. import spreadsheets
 from ..accounts.access import require_role
 from ..accounts.models import Role
 from ..audit.services import record
-from ..extensions import db
-from ..templating import forbid_caching
+from ..core import spreadsheets
+from ..core.extensions import db
+from ..core.templating import forbid_caching
 from . import importing
 from .forms import ConfirmImportForm, ImportForm, file_error_text, rejection_text
 from .models import Organisation

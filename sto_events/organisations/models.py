@@ -7,10 +7,10 @@ from datetime import datetime
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from ..extensions import db
+from ..core.extensions import db
+from ..core.timeutil import utcnow
+from ..core.types import UTCDateTime
 from ..places.models import Place
-from ..timeutil import utcnow
-from ..types import UTCDateTime
 from .vocabulary import LEERWEGEN, PROFILES, NetworkType, OrganisationKind
 
 

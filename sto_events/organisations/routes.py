@@ -5,7 +5,7 @@ from __future__ import annotations
 from blinker import Namespace
 from flask import Blueprint, abort, render_template
 
-from ..extensions import db
+from ..core.extensions import db
 from . import services
 from .vocabulary import LEERWEGEN, PROFILES, kind_labels, kind_plural_labels, network_labels
 

@@ -8,8 +8,8 @@ from flask_babel import lazy_gettext as _l
 from wtforms import StringField
 from wtforms.validators import ValidationError
 
-from ..extensions import db
-from ..formfields import no_control_characters, strip
+from ..core.extensions import db
+from ..core.formfields import no_control_characters, strip
 from . import services
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from flask import Blueprint, render_template, request
 
-from ..extensions import db
+from ..core.extensions import db
 from . import services
 
 bp = Blueprint("places", __name__)

@@ -7,8 +7,8 @@ from datetime import datetime
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column
 
-from ..extensions import db
-from ..types import UTCDateTime
+from ..core.extensions import db
+from ..core.types import UTCDateTime
 
 
 class LimitEvent(db.Model):

@@ -23,7 +23,7 @@ from limits.errors import StorageError
 from limits.storage import Storage
 from sqlalchemy.orm import Session
 
-from ..timeutil import utcnow
+from ..core.timeutil import utcnow
 from .models import LimitEvent
 
 log = logging.getLogger(__name__)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from flask import Flask, current_app, request
 
-from ..extensions import db, limiter
+from ..core.extensions import db, limiter
 from . import services
 from .services import Rule, Ticket
 

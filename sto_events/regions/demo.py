@@ -7,10 +7,10 @@ from __future__ import annotations
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
+from ..core.timeutil import utcnow
 from ..organisations.models import Organisation, OrganisationLeerweg, OrganisationProfile
 from ..organisations.vocabulary import NetworkType, OrganisationKind
 from ..places.services import by_label
-from ..timeutil import utcnow
 from .models import PlanStatus, Region, RegionMember, RegionProvince
 
 #: (slug, name, provinces, plan status, the places its members are in, the profiles its two schools offer)

@@ -9,11 +9,11 @@ import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from ..extensions import db
+from ..core.extensions import db
+from ..core.timeutil import utcnow
+from ..core.types import UTCDateTime
 from ..organisations.models import Organisation
 from ..places.reference import PROVINCES
-from ..timeutil import utcnow
-from ..types import UTCDateTime
 
 
 class PlanStatus(enum.StrEnum):

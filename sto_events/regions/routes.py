@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from flask import Blueprint, abort, render_template, request
 
-from ..extensions import db, htmx
+from ..core.extensions import db, htmx
 from ..organisations.routes import page_sections
 from ..organisations.vocabulary import PROFILES, count_label, kind_plural_labels
 from ..places.reference import PROVINCES

@@ -13,10 +13,10 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Session, selectinload
 
 from ..audit import services as audit
+from ..core.timeutil import local, utcnow
 from ..meetings.models import Meeting, Workshop
 from ..notifications import messages
 from ..notifications.models import Mailing
-from ..timeutil import local, utcnow
 from . import services
 from .models import Registration, RegistrationStatus, WorkshopChoice
 

@@ -9,8 +9,8 @@ import sqlalchemy as sa
 from flask_babel import gettext as _
 from sqlalchemy.orm import Session, selectinload
 
+from ..core.timeutil import local
 from ..meetings.models import Meeting, Workshop, WorkshopRound
-from ..timeutil import local
 from .forms import role_labels
 from .models import Registration, RegistrationStatus, WorkshopChoice
 

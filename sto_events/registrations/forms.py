@@ -8,7 +8,7 @@ from wtforms import BooleanField, RadioField, StringField, TextAreaField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import InputRequired, Length, Optional
 
-from ..formfields import email_field, no_control_characters, strip, visible_text
+from ..core.formfields import email_field, no_control_characters, strip, visible_text
 from ..meetings.models import Meeting
 from .models import ParticipantRole
 

@@ -9,10 +9,10 @@ from datetime import datetime
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from ..extensions import db
+from ..core.extensions import db
+from ..core.timeutil import utcnow
+from ..core.types import UTCDateTime
 from ..meetings.models import Meeting, Workshop, WorkshopRound
-from ..timeutil import utcnow
-from ..types import UTCDateTime
 
 
 class RegistrationStatus(enum.StrEnum):

@@ -7,9 +7,9 @@ from datetime import timedelta
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
+from ..core.timeutil import utcnow
 from ..meetings.models import Meeting
 from ..notifications.models import OutboxMessage
-from ..timeutil import utcnow
 from . import services
 from .models import Registration, RegistrationStatus
 

@@ -9,13 +9,13 @@ from flask import Blueprint, abort, current_app, flash, redirect, render_templat
 from flask_babel import get_locale
 from flask_babel import gettext as _
 
-from ..errors import render_error
-from ..extensions import csrf, db, htmx
+from ..core.errors import render_error
+from ..core.extensions import csrf, db, htmx
+from ..core.templating import no_store
+from ..core.urls import absolute_url
 from ..meetings import services as meeting_services
 from ..notifications import ical
 from ..ratelimits import web as ratelimits
-from ..templating import no_store
-from ..urls import absolute_url
 from . import privacy, services
 from .forms import CancelForm, ConsentForm, DetailsForm, SignUpForm, WorkshopsForm, workshops_form_class
 from .models import ParticipantRole, RegistrationStatus

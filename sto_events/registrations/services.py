@@ -16,9 +16,9 @@ from dataclasses import dataclass, field
 import sqlalchemy as sa
 from sqlalchemy.orm import Session, selectinload
 
+from ..core.timeutil import utcnow
 from ..meetings.models import Meeting, Workshop
 from ..notifications import messages
-from ..timeutil import utcnow
 from .models import ParticipantRole, Registration, RegistrationStatus, WorkshopChoice
 
 

@@ -24,10 +24,10 @@ import sqlalchemy as sa
 from sto_events import create_app
 from sto_events.accounts.models import Role
 from sto_events.accounts.services import create_user
-from sto_events.extensions import db
+from sto_events.core.extensions import db
+from sto_events.core.timeutil import utcnow
 from sto_events.meetings.models import Meeting, MeetingStatus
 from sto_events.registrations.models import Registration
-from sto_events.timeutil import utcnow
 from tests.conftest import PASSWORD, base_config, free_port
 from tests.ratelimits.test_services import redis_url
 

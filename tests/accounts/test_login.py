@@ -7,7 +7,7 @@ import pytest
 import sqlalchemy as sa
 
 from sto_events.accounts.models import AccountToken, Role, User
-from sto_events.extensions import db
+from sto_events.core.extensions import db
 from sto_events.meetings.models import Meeting
 from tests.conftest import PASSWORD, deliver_outbox, page_csrf
 
@@ -188,7 +188,7 @@ def test_reset_link_works_once_and_expires(app, client, make_user, smtp):
                      .get_content()).group(1)
     from datetime import timedelta
 
-    from sto_events.timeutil import utcnow
+    from sto_events.core.timeutil import utcnow
 
     with app.app_context():
         db.session.execute(sa.update(AccountToken).values(expires_at=utcnow() - timedelta(seconds=1)))
@@ -237,7 +237,7 @@ def test_an_expired_invitation_is_refused_and_a_new_one_can_be_sent(app, client,
 
     from sto_events.accounts.models import TokenPurpose
     from sto_events.accounts.services import _issue_token, create_user
-    from sto_events.timeutil import utcnow
+    from sto_events.core.timeutil import utcnow
 
     with app.app_context():
         user = create_user(db.session, "laat@regio.nl", "Laat", Role.SCHOOL_CONTACT)

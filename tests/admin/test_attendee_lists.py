@@ -6,13 +6,13 @@ from datetime import timedelta
 import sqlalchemy as sa
 
 from sto_events.accounts.models import Role
-from sto_events.extensions import db
+from sto_events.core.extensions import db
+from sto_events.core.timeutil import utcnow
 from sto_events.meetings.models import Meeting
 from sto_events.notifications.models import OutboxMessage
 from sto_events.registrations import attendees, services
 from sto_events.registrations.models import Registration
 from sto_events.registrations.tokens import check_in_token
-from sto_events.timeutil import utcnow
 from tests.conftest import deliver_outbox, free_port, page_csrf
 from tests.registrations.helpers import signup_data
 from tests.test_query_budget import count_statements

@@ -7,7 +7,7 @@ import sqlalchemy as sa
 
 from sto_events.accounts.models import Role
 from sto_events.audit.models import AuditEntry
-from sto_events.extensions import db
+from sto_events.core.extensions import db
 from sto_events.meetings.models import Meeting, Workshop
 from sto_events.notifications.models import OutboxMessage
 from sto_events.registrations import services

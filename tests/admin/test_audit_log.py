@@ -1,7 +1,7 @@
 """The audit log in words, in the reader's language, rather than the codes it stores."""
 
 from sto_events.accounts.models import Role
-from sto_events.extensions import db
+from sto_events.core.extensions import db
 from tests.conftest import page_csrf
 
 

@@ -4,7 +4,7 @@ import sqlalchemy as sa
 
 from sto_events.accounts.models import Role, User
 from sto_events.accounts.services import invite
-from sto_events.extensions import db
+from sto_events.core.extensions import db
 from sto_events.notifications.models import OutboxMessage
 from tests.conftest import PASSWORD
 

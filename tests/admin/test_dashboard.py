@@ -9,7 +9,7 @@ import sqlalchemy as sa
 
 from sto_events.accounts.models import Role
 from sto_events.admin import charts
-from sto_events.extensions import db
+from sto_events.core.extensions import db
 from sto_events.meetings import stats
 from sto_events.registrations import services
 from sto_events.registrations.models import ParticipantRole, Registration

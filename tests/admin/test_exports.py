@@ -10,12 +10,12 @@ from datetime import datetime
 import pytest
 from openpyxl import load_workbook
 
-from sto_events import spreadsheets
 from sto_events.accounts.models import Role
-from sto_events.extensions import db
+from sto_events.core import spreadsheets
+from sto_events.core.extensions import db
+from sto_events.core.timeutil import local
 from sto_events.registrations import exports, services
 from sto_events.registrations.models import ParticipantRole, RegistrationStatus
-from sto_events.timeutil import local
 from tests.registrations.helpers import signup_data
 
 HEADER = ["Naam", "E-mailadres", "Organisatie", "Rol", "Regio", "Status", "Ronde 1", "Ronde 2", "Vragen",

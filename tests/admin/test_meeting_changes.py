@@ -6,10 +6,10 @@ import sqlalchemy as sa
 import vobject
 
 from sto_events.accounts.models import Role
-from sto_events.extensions import db
+from sto_events.core.extensions import db
+from sto_events.core.timeutil import local, utcnow
 from sto_events.meetings.models import Meeting
 from sto_events.registrations import services
-from sto_events.timeutil import local, utcnow
 from tests.conftest import attachment, deliver_outbox, page_csrf
 from tests.registrations.helpers import signup_data
 

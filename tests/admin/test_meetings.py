@@ -8,7 +8,7 @@ import vobject
 
 from sto_events.accounts.models import Role
 from sto_events.audit.models import AuditEntry
-from sto_events.extensions import db
+from sto_events.core.extensions import db
 from sto_events.meetings.models import Meeting, MeetingStatus, Workshop
 from sto_events.registrations import services
 from sto_events.registrations.models import Registration, RegistrationStatus
@@ -139,7 +139,7 @@ def test_raising_capacity_promotes_the_waiting_list(app, client, login_as, make_
     login_as(Role.ORGANISER)
     with app.app_context():
         meeting = db.session.get(Meeting, meeting_id)
-        from sto_events.timeutil import local
+        from sto_events.core.timeutil import local
 
         start, end = local(meeting.starts_at), local(meeting.ends_at)
         form = meeting_form(title=meeting.title, venue=meeting.venue, city=meeting.city, address="",
@@ -224,7 +224,7 @@ def test_hostile_back_office_input_gives_field_errors_not_500(app, client, login
 
 
 def test_moving_a_meeting_moves_its_rounds(app, client, login_as, make_meeting):
-    from sto_events.timeutil import local
+    from sto_events.core.timeutil import local
 
     with app.app_context():
         meeting = make_meeting(db.session)
@@ -241,8 +241,8 @@ def test_moving_a_meeting_moves_its_rounds(app, client, login_as, make_meeting):
 
 
 def test_a_round_is_renamed_and_moved_on_its_own_page(app, client, login_as, make_meeting):
+    from sto_events.core.timeutil import local
     from sto_events.meetings.models import WorkshopRound
-    from sto_events.timeutil import local
 
     with app.app_context():
         meeting = make_meeting(db.session)
@@ -272,7 +272,7 @@ def test_a_round_is_renamed_and_moved_on_its_own_page(app, client, login_as, mak
 
 
 def test_rounds_stay_inside_their_meeting_and_beside_each_other(app, client, login_as, make_meeting):
-    from sto_events.timeutil import local
+    from sto_events.core.timeutil import local
 
     with app.app_context():
         meeting = make_meeting(db.session, rounds=((5,), (5,)))

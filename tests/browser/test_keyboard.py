@@ -1,6 +1,6 @@
 """Signing up with the keyboard only (Tab, Space, Enter), with the focus visible at every step."""
 
-from sto_events.extensions import db
+from sto_events.core.extensions import db
 
 
 def focus_info(page):

@@ -6,7 +6,7 @@ import pytest
 
 from sto_events.accounts.models import Role
 from sto_events.accounts.services import create_user
-from sto_events.extensions import db
+from sto_events.core.extensions import db
 from tests.conftest import PASSWORD
 
 

@@ -4,7 +4,7 @@ import re
 
 import pytest
 
-from sto_events.extensions import db
+from sto_events.core.extensions import db
 from tests.conftest import deliver_outbox
 
 

@@ -7,7 +7,7 @@ import pytest
 import sqlalchemy as sa
 from playwright.sync_api import Error as PlaywrightError
 
-from sto_events.extensions import db
+from sto_events.core.extensions import db
 from sto_events.registrations import services
 from sto_events.registrations.models import Registration, RegistrationStatus
 from tests.registrations.helpers import signup_data

@@ -9,13 +9,13 @@ import flask_migrate
 import sqlalchemy as sa
 import vobject
 
-from sto_events.extensions import db
+from sto_events.core.extensions import db
+from sto_events.core.timeutil import utcnow
 from sto_events.meetings import planning
 from sto_events.meetings.models import Meeting, MeetingStatus
 from sto_events.notifications import ical
 from sto_events.registrations import services
 from sto_events.registrations.models import Registration
-from sto_events.timeutil import utcnow
 from tests.conftest import deliver_outbox
 from tests.registrations.helpers import signup_data
 

@@ -5,7 +5,7 @@ import time
 
 import pytest
 
-from sto_events import pagecache
+from sto_events.core import pagecache
 from tests.conftest import page_csrf
 from tests.registrations.test_routes import sign_up
 from tests.test_query_budget import count_statements

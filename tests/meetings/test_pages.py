@@ -76,9 +76,9 @@ def test_language_switch_to_english(client, add_meeting):
     with client.application.app_context():
         from babel.dates import format_date
 
-        from sto_events.extensions import db
+        from sto_events.core.extensions import db
+        from sto_events.core.timeutil import local
         from sto_events.meetings.models import Meeting
-        from sto_events.timeutil import local
 
         start = local(db.session.scalar(sa.select(Meeting.starts_at)))
     assert format_date(start.date(), "d MMMM y", locale="en") in page  # e.g. 23 December 2026

@@ -15,7 +15,7 @@ from datetime import UTC, timedelta
 import pytest
 import vobject
 
-from sto_events.extensions import db
+from sto_events.core.extensions import db
 from sto_events.meetings import planning
 from sto_events.meetings.models import Meeting
 from sto_events.registrations import services

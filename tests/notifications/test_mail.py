@@ -4,7 +4,7 @@ import pytest
 import sqlalchemy as sa
 import vobject
 
-from sto_events.extensions import db
+from sto_events.core.extensions import db
 from sto_events.notifications.models import OutboxMessage, OutboxStatus
 from sto_events.registrations import services
 from sto_events.registrations.models import Registration

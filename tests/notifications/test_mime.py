@@ -12,7 +12,7 @@ import pytest
 import sqlalchemy as sa
 import vobject
 
-from sto_events.extensions import db
+from sto_events.core.extensions import db
 from sto_events.notifications import outbox
 from sto_events.notifications.models import OutboxMessage
 from sto_events.registrations import services
@@ -244,7 +244,7 @@ def test_change_and_cancel_texts_have_a_blank_line_before_the_details(wire_app, 
 
 def test_summer_meeting_reads_back_at_plus_two_hours(wire_app, wire, make_meeting):
     """The VTIMEZONE carries the EU rule (RRULEs), not RDATEs that end in 2038; vobject reads July at +02:00."""
-    from sto_events.timeutil import from_local, utcnow
+    from sto_events.core.timeutil import from_local, utcnow
 
     year = utcnow().year + 1
     with wire_app.app_context():

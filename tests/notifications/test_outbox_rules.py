@@ -14,10 +14,10 @@ import pytest
 import sqlalchemy as sa
 from aiosmtpd.controller import Controller
 
-from sto_events.extensions import db
+from sto_events.core.extensions import db
+from sto_events.core.timeutil import utcnow
 from sto_events.notifications import outbox
 from sto_events.notifications.models import OutboxMessage, OutboxStatus
-from sto_events.timeutil import utcnow
 from tests.conftest import free_port
 
 

@@ -5,7 +5,7 @@ import threading
 import pytest
 import sqlalchemy as sa
 
-from sto_events.extensions import db
+from sto_events.core.extensions import db
 from sto_events.notifications import outbox
 from sto_events.notifications.models import OutboxMessage, OutboxStatus
 
@@ -56,7 +56,7 @@ def test_two_senders_share_the_work_without_duplicates(sender_app, smtp):
 def test_a_claim_left_by_a_crashed_sender_is_taken_over(sender_app, smtp):
     from datetime import timedelta
 
-    from sto_events.timeutil import utcnow
+    from sto_events.core.timeutil import utcnow
 
     with sender_app.app_context():
         message = outbox.queue(

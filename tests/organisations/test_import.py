@@ -10,9 +10,9 @@ import pytest
 import sqlalchemy as sa
 from openpyxl import load_workbook
 
-from sto_events import spreadsheets
 from sto_events.accounts.models import Role
-from sto_events.extensions import db
+from sto_events.core import spreadsheets
+from sto_events.core.extensions import db
 from sto_events.organisations import importing
 from sto_events.organisations.models import Organisation
 from sto_events.regions import demo

@@ -11,11 +11,11 @@ import pytest
 import sqlalchemy as sa
 from limits.storage import storage_from_string
 
-from sto_events.extensions import db
+from sto_events.core.extensions import db
+from sto_events.core.timeutil import utcnow
 from sto_events.ratelimits import services
 from sto_events.ratelimits.models import LimitEvent
 from sto_events.ratelimits.services import Rule
-from sto_events.timeutil import utcnow
 
 SECRET = "test-secret"
 

@@ -7,7 +7,7 @@ import re
 import pytest
 import sqlalchemy as sa
 
-from sto_events.extensions import db
+from sto_events.core.extensions import db
 from sto_events.organisations.models import Organisation, OrganisationProfile
 from sto_events.organisations.vocabulary import OrganisationKind
 from sto_events.regions import demo

@@ -7,7 +7,7 @@ from types import SimpleNamespace
 
 import sqlalchemy as sa
 
-from sto_events.extensions import db
+from sto_events.core.extensions import db
 from sto_events.meetings.models import Meeting, Workshop
 from sto_events.notifications.models import OutboxMessage
 from sto_events.registrations import services

@@ -5,7 +5,7 @@ import re
 
 import sqlalchemy as sa
 
-from sto_events.extensions import db
+from sto_events.core.extensions import db
 from sto_events.notifications.models import OutboxMessage
 from sto_events.registrations import privacy, services
 from sto_events.registrations.models import Registration, RegistrationStatus

@@ -5,12 +5,12 @@ from datetime import timedelta
 import pytest
 import sqlalchemy as sa
 
-from sto_events.extensions import db
+from sto_events.core.extensions import db
+from sto_events.core.timeutil import utcnow
 from sto_events.meetings.models import Meeting
 from sto_events.notifications.models import OutboxMessage
 from sto_events.registrations import services
 from sto_events.registrations.models import Registration, RegistrationStatus
-from sto_events.timeutil import utcnow
 
 from .helpers import signup_data
 

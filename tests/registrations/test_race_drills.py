@@ -4,7 +4,7 @@ from collections import Counter
 
 import sqlalchemy as sa
 
-from sto_events.extensions import db
+from sto_events.core.extensions import db
 from sto_events.meetings.models import Meeting, Workshop
 from sto_events.notifications.models import OutboxMessage
 from sto_events.registrations import services

@@ -173,7 +173,7 @@ def test_line_and_paragraph_separators_and_other_invisible_characters_become_spa
 def test_on_postgresql_the_free_seats_read_for_a_promotion_are_those_of_its_meeting(pg_app, make_meeting):
     """PostgreSQL keeps an updated row at a new place in the table, so an unordered read of 'the first meeting with
     id >= ours' would see the other, full meeting here."""
-    from sto_events.extensions import db
+    from sto_events.core.extensions import db
 
     with pg_app.app_context():
         first = make_meeting(db.session, capacity=1, rounds=())

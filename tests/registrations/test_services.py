@@ -90,7 +90,7 @@ def test_database_refuses_overbooking(session, make_meeting):
 
 def test_database_refuses_a_full_workshop_and_two_workshops_in_one_round(race_app, make_meeting):
     """The last line of defence, on both databases: even a write that skips the rules cannot break these."""
-    from sto_events.extensions import db
+    from sto_events.core.extensions import db
     from sto_events.registrations.models import WorkshopChoice
 
     with race_app.app_context():

@@ -1,6 +1,6 @@
 """Static files as browsers get them: one small stylesheet, content-hashed names, kept for a year, sent compressed.
 
-`python -m sto_events.assets` (run by `make setup`) builds `static/dist/` from npm packages and our own files:
+`python -m sto_events.core.assets` (run by `make setup`) builds `static/dist/` from npm packages and our own files:
 - `sto.css`: the Utrecht component library and the voorbeeld theme cut down by PurgeCSS to the classes and custom
   properties our templates, Python code and scripts use, then our `css/app.css`, minified by lightningcss;
 - a copy of every file in the manifest under a name that carries its content hash (`sto.3f9a1c2e7b.css`), with
@@ -22,7 +22,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 STATIC = ROOT / "static"
 DIST = STATIC / "dist"
 MANIFEST = DIST / "manifest.json"
