@@ -8,7 +8,7 @@ Create Date: ${create_date}
 from alembic import op
 import sqlalchemy as sa
 
-import sto_events.types
+import sto_events.core.types
 ${imports if imports else ""}
 
 # revision identifiers, used by Alembic.

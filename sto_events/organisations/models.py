@@ -96,3 +96,21 @@ class OrganisationLeerweg(db.Model):
     organisation_id: Mapped[int] = mapped_column(
         sa.ForeignKey("organisation.id", ondelete="CASCADE"), primary_key=True)
     leerweg: Mapped[str] = mapped_column(sa.String(20), primary_key=True)
+
+
+class OrganisationContact(db.Model):
+    """A person who acts for an organisation: a company contact, a school contact (the kind says which).
+
+    A person can hold several of these, and region coordinatorships beside them; the account table knows none.
+    """
+
+    __tablename__ = "organisation_contact"
+
+    organisation_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("organisation.id", ondelete="CASCADE"), primary_key=True)
+    user_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("user_account.id", ondelete="CASCADE"), primary_key=True, index=True)
+    invited_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("user_account.id", ondelete="SET NULL"))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+    organisation: Mapped[Organisation] = relationship()

@@ -83,3 +83,17 @@ class RegionMember(db.Model):
     region_id: Mapped[int] = mapped_column(sa.ForeignKey("region.id", ondelete="CASCADE"), primary_key=True)
     organisation_id: Mapped[int] = mapped_column(
         sa.ForeignKey("organisation.id", ondelete="CASCADE"), primary_key=True, index=True)
+
+
+class RegionCoordinator(db.Model):
+    """A person who coordinates a region (a region can have several; a person can coordinate several)."""
+
+    __tablename__ = "region_coordinator"
+
+    region_id: Mapped[int] = mapped_column(sa.ForeignKey("region.id", ondelete="CASCADE"), primary_key=True)
+    user_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("user_account.id", ondelete="CASCADE"), primary_key=True, index=True)
+    invited_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("user_account.id", ondelete="SET NULL"))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+    region: Mapped[Region] = relationship()
