@@ -33,13 +33,14 @@ def _parse(session: Session, text: str | None, cache: dict) -> tuple[tuple[int, 
 
 
 def _current(session: Session, organisation_ids: list[int]) -> dict[int, tuple[int, ...]]:
+    """Every asked organisation's regions; () for one in none (an empty column in the file reads the same)."""
     found = defaultdict(list)
     for organisation_id, region_id in session.execute(
         sa.select(RegionMember.organisation_id, RegionMember.region_id)
         .where(RegionMember.organisation_id.in_(organisation_ids))
     ):
         found[organisation_id].append(region_id)
-    return {organisation_id: tuple(sorted(ids)) for organisation_id, ids in found.items()}
+    return {organisation_id: tuple(sorted(found[organisation_id])) for organisation_id in organisation_ids}
 
 
 def _apply(session: Session, pairs: list[tuple[object, tuple[int, ...]]]) -> None:

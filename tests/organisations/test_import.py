@@ -99,6 +99,16 @@ def test_import_then_the_same_file_again_changes_nothing(directory_app):
         assert snapshot() == before
 
 
+def test_an_empty_regions_column_reads_the_same_the_second_time(directory_app):
+    """An organisation in no region, imported with an empty "regio's" column, is unchanged by the same file."""
+    text = "sleutel;soort;naam;plaats;regio's\nKVK-77;bedrijf;Werkplaats Oost;Zwolle;\n"
+    with directory_app.app_context():
+        importing.apply(db.session, plan_of(text))
+        db.session.commit()
+        again = plan_of(text)
+        assert [(row.action, row.changes) for row in again.rows] == [("same", [])]
+
+
 def test_a_changed_row_changes_that_organisation_only(directory_app):
     with directory_app.app_context():
         importing.apply(db.session, plan_of(GOOD_AND_BAD))
