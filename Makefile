@@ -61,6 +61,7 @@ bench: setup
 # Lighthouse 12.2.3 (mobile, 3 runs a page, median) on home, meeting list, meeting detail and sign-up form, served by
 # gunicorn as `make run` serves them, on demo data in a temporary instance folder; plus CSS bytes sent and the time
 # to the first answer after start. Not part of `make test`; takes a few minutes.
+# The report is also written to bench/results/audit.md.
 audit: setup
 	$(BIN)/python bench/audit.py
 

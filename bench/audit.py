@@ -123,6 +123,8 @@ def lighthouse(url: str, out: Path) -> dict:
 def main() -> int:
     if not LIGHTHOUSE.exists():
         raise SystemExit("node_modules/.bin/lighthouse is missing: run `make setup`")
+    if not os.access(CHROMIUM, os.X_OK):
+        raise SystemExit(f"no Chromium at {CHROMIUM}: `apt-get install chromium` (or set CHROMIUM)")
     tmp = Path(tempfile.mkdtemp(prefix="sto-audit-"))
     server = None
     try:
@@ -147,20 +149,27 @@ def main() -> int:
             results.append((label, path, next(r for r in runs if r["performance"] == median),
                             [r["performance"] for r in runs]))
         ok = first <= FIRST_REQUEST_BUDGET_S
-        print(f"\nLighthouse 12.2.3, mobile preset, median of {RUNS} runs (by performance)\n")
-        print("| page | performance (runs) | accessibility | best practices | SEO | FCP s | LCP s | CSS KB sent |")
-        print("|---|---|---:|---:|---:|---:|---:|---:|")
+        lines = []
+        out = lines.append  # the report goes to stdout and to bench/results/audit.md
+        out(f"Lighthouse 12.2.3, mobile preset, median of {RUNS} runs (by performance); "
+            f"{time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())}, load average {os.getloadavg()[0]:.1f} "
+            f"on {os.cpu_count()} cores\n")
+        out("| page | performance (runs) | accessibility | best practices | SEO | FCP s | LCP s | CSS KB sent |")
+        out("|---|---|---:|---:|---:|---:|---:|---:|")
         for label, path, r, perf_runs in results:
-            print(f"| {label} `{path}` | {r['performance']} ({', '.join(map(str, perf_runs))}) | "
-                  f"{r['accessibility']} | {r['best-practices']} | {r['seo']} | {r['fcp_s']:.1f} | {r['lcp_s']:.1f} | "
-                  f"{r['css_kb']:.1f} |")
+            out(f"| {label} `{path}` | {r['performance']} ({', '.join(map(str, perf_runs))}) | "
+                f"{r['accessibility']} | {r['best-practices']} | {r['seo']} | {r['fcp_s']:.1f} | {r['lcp_s']:.1f} | "
+                f"{r['css_kb']:.1f} |")
             ok &= all(r[c] >= goal for c, goal in GOALS.items()) and r["css_kb"] <= CSS_BUDGET_KB
             if r["failed"]:
-                print(f"|  ↳ audits below 100 | {', '.join(r['failed'])} | | | | | | |")
-        print(f"\nFirst request after start (gunicorn --preload, warmed up): {first * 1000:.0f} ms "
-              f"(goal ≤ {FIRST_REQUEST_BUDGET_S * 1000:.0f} ms on an idle machine); port open after {to_port:.1f} s")
-        print(f"Goals (performance ≥ 95; accessibility, best practices, SEO 100; CSS ≤ {CSS_BUDGET_KB} KB): "
-              f"{'met' if ok else 'NOT met'}")
+                out(f"|  ↳ audits below 100 | {', '.join(r['failed'])} | | | | | | |")
+        out(f"\nFirst request after start (gunicorn --preload, warmed up): {first * 1000:.0f} ms "
+            f"(goal ≤ {FIRST_REQUEST_BUDGET_S * 1000:.0f} ms on an idle machine); port open after {to_port:.1f} s")
+        out(f"Goals (performance ≥ 95; accessibility, best practices, SEO 100; CSS ≤ {CSS_BUDGET_KB} KB): "
+            f"{'met' if ok else 'NOT met'}")
+        report = "\n".join(lines) + "\n"
+        sys.stdout.write("\n" + report)
+        (ROOT / "bench" / "results" / "audit.md").write_text(report, encoding="utf-8")
         return 0 if ok else 1
     finally:
         if server is not None:
