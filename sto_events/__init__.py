@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import importlib
 import logging
 import os
 from pathlib import Path
@@ -15,6 +16,17 @@ from .core.config import Config
 from .core.extensions import babel, compress, csrf, db, htmx, login_manager, mail, migrate
 
 ROOT = Path(__file__).resolve().parent.parent
+
+#: Every module with a blueprint `bp`: each domain's public pages (`routes`), then the back office: its shell and
+#: each domain's management pages (`manage`).
+BLUEPRINT_MODULES = (
+    "site", "meetings.routes", "registrations.routes", "places.routes", "organisations.routes", "regions.routes",
+    "accounts.routes",
+    "backoffice.routes", "meetings.manage", "registrations.manage", "accounts.manage", "audit.manage",
+    "reporting.manage", "organisations.manage",
+)
+#: Modules that answer signals sent by a lower layer (a meeting moved, was cancelled, grew).
+SIGNAL_RECEIVERS = ("registrations.effects",)
 
 
 class SlugConverter(BaseConverter):
@@ -76,25 +88,10 @@ def create_app(config: dict | None = None) -> Flask:
     with app.app_context():
         _configure_engine(db.engine, app.config["DB_LOCK_TIMEOUT_SECONDS"])
 
-    from .accounts.routes import bp as accounts_bp
-    from .admin.routes import bp as admin_bp
-    from .meetings.routes import bp as meetings_bp
-    from .organisations.manage import bp as organisations_manage_bp
-    from .organisations.routes import bp as organisations_bp
-    from .places.routes import bp as places_bp
-    from .regions.routes import bp as regions_bp
-    from .registrations.routes import bp as registrations_bp
-    from .site import bp as site_bp
-
-    app.register_blueprint(site_bp)
-    app.register_blueprint(meetings_bp)
-    app.register_blueprint(registrations_bp)
-    app.register_blueprint(places_bp)
-    app.register_blueprint(organisations_bp)
-    app.register_blueprint(regions_bp)
-    app.register_blueprint(accounts_bp)
-    app.register_blueprint(admin_bp)
-    app.register_blueprint(organisations_manage_bp)
+    for name in BLUEPRINT_MODULES:
+        app.register_blueprint(importlib.import_module(f"{__name__}.{name}").bp)
+    for name in SIGNAL_RECEIVERS:
+        importlib.import_module(f"{__name__}.{name}")  # connects its receivers to the signals of lower layers
 
     from .cli import register_cli
     from .core import assets, errors, pagecache, templating

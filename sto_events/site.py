@@ -2,28 +2,14 @@
 
 from __future__ import annotations
 
-from urllib.parse import urlsplit
-
 from flask import Blueprint, redirect, render_template, request, session, url_for
 
 from .core.extensions import db
 from .core.pagecache import cached_page
+from .core.urls import safe_next
 from .meetings import services as meeting_services
 
 bp = Blueprint("site", __name__)
-
-
-def safe_next(target: str | None, fallback: str) -> str:
-    """Only a path on this site; anything with a scheme or host falls back (no open redirect).
-
-    Browsers read a backslash as a slash (`/\\evil.example` is `//evil.example`) and drop tabs and line breaks, so
-    those are refused too."""
-    if not target or "\\" in target or any(ord(char) < 33 for char in target):
-        return fallback
-    parts = urlsplit(target)
-    if parts.scheme or parts.netloc or not target.startswith("/") or target.startswith("//"):
-        return fallback
-    return target
 
 
 @bp.get("/")

@@ -15,8 +15,8 @@ from sto_events.registrations.tokens import check_in_token, manage_token
 from tests.conftest import PASSWORD
 from tests.registrations.helpers import signup_data
 
-NOT_HTML = {"meetings.meeting_ics", "meetings.feed", "registrations.invitation", "admin.export_csv",
-            "admin.export_xlsx", "static", "registrations.validate_field", "registrations.export_data",
+NOT_HTML = {"meetings.meeting_ics", "meetings.feed", "registrations.invitation", "registrations_manage.export_csv",
+            "registrations_manage.export_xlsx", "static", "registrations.validate_field", "registrations.export_data",
             "places.suggestions", "organisations_manage.export"}
 
 
@@ -49,7 +49,7 @@ def build_site(app):
             "round_id": meeting.rounds[0].id,
             "mailing_id": session.scalar(sa.select(Mailing.id)),
             ("registrations", "token"): manage_token(people[0]),
-            ("admin", "token"): check_in_token(people[0]),
+            ("registrations_manage", "token"): check_in_token(people[0]),
             ("accounts.accept_invitation", "secret"): secret,
             ("accounts.reset_password", "secret"): reset,
         }
@@ -70,7 +70,12 @@ def get_routes(app, values):
     return sorted(routes)
 
 
+def is_back_office(endpoint: str) -> bool:
+    """The back office: its shell and every domain's management blueprint (`<domain>_manage`)."""
+    blueprint = endpoint.split(".")[0]
+    return blueprint == "backoffice" or blueprint.endswith("_manage")
+
+
 def html_pages(app, values):
     """(needs login, url) for every GET route that answers with an HTML page."""
-    return [(endpoint.startswith(("admin.", "organisations_manage.")), url) for endpoint, url in get_routes(app, values)
-            if endpoint not in NOT_HTML]
+    return [(is_back_office(endpoint), url) for endpoint, url in get_routes(app, values) if endpoint not in NOT_HTML]

@@ -27,10 +27,11 @@ from sto_events.registrations.models import Registration, RegistrationStatus
 from tests.conftest import PASSWORD, page_csrf
 from tests.registrations.helpers import signup_data
 from tests.registrations.test_routes import form_data
+from tests.site import is_back_office
 
 #: Which routes take which kind of argument; every rule with arguments must be in exactly one group.
 GROUPS = {
-    "back_office": lambda endpoint: endpoint.startswith(("admin.", "organisations_manage.")),
+    "back_office": is_back_office,
     "participant_link": lambda endpoint: endpoint in {
         "registrations.manage", "registrations.cancel", "registrations.export_data", "registrations.consent",
         "registrations.invitation", "registrations.erase", "registrations.details", "registrations.manage_places",

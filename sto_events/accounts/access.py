@@ -1,22 +1,10 @@
-"""Who may see what: one check per blueprint, so a new route is protected without remembering to."""
+"""Who may see what: one check per blueprint, so a new route is protected without remembering to.
+
+The guard itself lives in the shared layer (`core.access`), so that every domain can use it.
+"""
 
 from __future__ import annotations
 
-from flask import abort
-from flask_login import current_user
+from ..core.access import organisers_only, require_role
 
-from ..core.extensions import login_manager
-from .models import Role
-
-
-def require_role(*roles: Role):
-    """A before_request hook: anonymous → login page, logged in without the role → 403."""
-
-    def check():
-        if not current_user.is_authenticated:
-            return login_manager.unauthorized()
-        if not current_user.has_role(*roles):
-            abort(403)
-        return None
-
-    return check
+__all__ = ["organisers_only", "require_role"]

@@ -9,8 +9,8 @@ from flask_login import current_user, login_required, login_user, logout_user
 from ..core.errors import render_error
 from ..core.extensions import csrf, db
 from ..core.templating import no_store
+from ..core.urls import safe_next
 from ..ratelimits import web as ratelimits
-from ..site import safe_next
 from . import services, sessions
 from .forms import ChangePasswordForm, ForgotPasswordForm, LoginForm, SetPasswordForm, role_labels
 from .models import Role, TokenPurpose
@@ -29,7 +29,7 @@ def _password_rules(email: str) -> tuple[ratelimits.Rule, ratelimits.Rule]:
 
 
 def _home_for(user) -> str:
-    return url_for("admin.index") if user.has_role(Role.ORGANISER) else url_for("accounts.account")
+    return url_for("backoffice.index") if user.has_role(Role.ORGANISER) else url_for("accounts.account")
 
 
 @bp.route("/inloggen", methods=["GET", "POST"])

@@ -3,14 +3,17 @@
 from __future__ import annotations
 
 from datetime import datetime
+from typing import TYPE_CHECKING
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from ..accounts.models import User
 from ..core.extensions import db
 from ..core.timeutil import utcnow
 from ..core.types import UTCDateTime
+
+if TYPE_CHECKING:  # accounts lies above audit: the relationship finds User by name in the model registry
+    from ..accounts.models import User
 
 
 class AuditEntry(db.Model):

@@ -13,6 +13,14 @@ def strip(value):
     return value.strip() if isinstance(value, str) else value
 
 
+def drop_control_characters(value):
+    """A filter: keep line breaks and tabs, drop NUL and other control characters, one kind of line ending."""
+    if not isinstance(value, str):
+        return value
+    value = value.replace("\r\n", "\n").replace("\r", "\n")
+    return "".join(ch for ch in value if ch in "\n\t" or ord(ch) >= 32)
+
+
 def no_control_characters(form, field):
     """Refuse NUL and other control characters (tabs and line breaks in free text are fine)."""
     if isinstance(field.data, str) and any(ord(ch) < 32 and ch not in "\r\n\t" for ch in field.data):

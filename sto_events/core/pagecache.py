@@ -39,7 +39,7 @@ _generation = 0
 #: The htmx fragments a cached page may be asked for.
 FRAGMENTS = {None, "places"}
 #: Blueprints whose changes show on the cached pages (a sign-up changes the places left, an organiser a meeting).
-CHANGES_PUBLIC_PAGES = {"registrations", "admin"}
+CHANGES_PUBLIC_PAGES = {"registrations", "registrations_manage", "meetings_manage"}
 #: Requests of those blueprints that change nothing a public page shows.
 CHANGES_NOTHING_PUBLIC = {"registrations.validate_field"}
 

@@ -5,10 +5,10 @@ from datetime import date
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import DateField, IntegerField, SelectMultipleField, StringField, TextAreaField, TimeField
-from wtforms.validators import InputRequired, Length, NumberRange, Optional, ValidationError
+from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional, ValidationError
 from wtforms.widgets import CheckboxInput, ListWidget
 
-from ..core.formfields import no_control_characters, strip, visible_text
+from ..core.formfields import drop_control_characters, no_control_characters, strip, visible_text
 
 
 def _text(label, max_length=200, required=True, description=None):
@@ -97,3 +97,14 @@ class WorkshopForm(FlaskForm):
         _l("Beschrijving (niet verplicht)"), filters=[strip], validators=[Optional(), Length(max=5000)]
     )
     capacity = _capacity(_l("Aantal plaatsen"))
+
+
+class MeetingCancelForm(FlaskForm):
+    """Calling a meeting off: the reason goes into the mail to everyone who signed up."""
+
+    reason = TextAreaField(
+        _l("Reden"),
+        filters=[drop_control_characters, lambda v: v.strip() if isinstance(v, str) else v],
+        validators=[DataRequired(message=_l("Schrijf waarom de bijeenkomst niet doorgaat.")), Length(max=2000)],
+        description=_l("Deze tekst staat in de e-mail aan alle deelnemers en aan wie op de wachtlijst staat."),
+    )

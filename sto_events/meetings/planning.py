@@ -1,8 +1,9 @@
 """Organiser operations on meetings, rounds and workshops.
 
-Every function takes the acting organiser, writes an audit entry, queues the mails the change causes, and
-commits. Capacity can never drop below the places already taken: the rule is checked here and backed by the
-CHECK constraints, which also catch a sign-up that slips in between.
+Every function takes the acting organiser, writes an audit entry, tells the layers above what changed (through
+`signals`: registrations promote waiting people and queue their mails in the same transaction), and commits.
+Capacity can never drop below the places already taken: the rule is checked here and backed by the CHECK
+constraints, which also catch a sign-up that slips in between.
 """
 
 from __future__ import annotations
@@ -14,14 +15,13 @@ from datetime import datetime
 
 import sqlalchemy as sa
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import Session, selectinload
+from sqlalchemy.orm import Session
 
 from ..audit import services as audit
 from ..core.timeutil import utcnow
-from ..notifications import messages
-from ..registrations.models import Registration, RegistrationStatus, WorkshopChoice
-from ..registrations.services import lock_meeting, promote_waitlist
+from . import signals
 from .models import Meeting, MeetingStatus, Theme, Workshop, WorkshopRound
+from .services import lock_meeting
 
 
 class PlanningError(Exception):
@@ -116,19 +116,6 @@ def create_meeting(session: Session, data: MeetingData, actor) -> Meeting:
     return meeting
 
 
-def active_registrations(session: Session, meeting_id: int) -> list[Registration]:
-    """With their workshop choices loaded up front: each one gets a mail that lists them (no query per person)."""
-    return list(
-        session.scalars(
-            sa.select(Registration)
-            .where(Registration.meeting_id == meeting_id, Registration.status != RegistrationStatus.CANCELLED)
-            .order_by(Registration.id)
-            .options(selectinload(Registration.choices).selectinload(WorkshopChoice.workshop),
-                     selectinload(Registration.choices).selectinload(WorkshopChoice.round))
-        )
-    )
-
-
 @dataclass
 class RoundMove:
     title: str
@@ -220,15 +207,11 @@ def update_meeting(session: Session, meeting: Meeting, data: MeetingData, actor,
         meeting.sequence += 1  # the published calendar files replace the event people added
     moved = meeting.status == MeetingStatus.PUBLISHED and any(old[f] != new[f] for f in MOVING_FIELDS)
     if moved:
-        what_changed = _what_changed(old, new)
-        for registration in active_registrations(session, meeting.id):
-            if registration.status == RegistrationStatus.CONFIRMED:
-                registration.sequence += 1
-            messages.meeting_changed(session, registration, what_changed)
+        signals.meeting_moved.send(meeting, session=session, changes=_what_changed(old, new))
     audit.record(session, actor, "meeting.update", meeting, audit.changes(old, new))
     session.flush()
     if data.capacity > old["capacity"]:
-        promote_waitlist(session, meeting.id)
+        signals.places_added.send(meeting, session=session)
     _commit_capacity(session, "capacity_below_taken", meeting.taken)
     return moved
 
@@ -251,26 +234,19 @@ def cancel_meeting(session: Session, meeting: Meeting, actor, reason: str) -> in
     if meeting.status == MeetingStatus.CANCELLED:
         raise PlanningError("already_cancelled")
     lock_meeting(session, meeting.id)
-    registrations = active_registrations(session, meeting.id)
     meeting.status = MeetingStatus.CANCELLED
     meeting.sequence += 1  # subscribed calendars see STATUS:CANCELLED replace the event
     meeting.updated_at = utcnow()
-    for registration in registrations:
-        held_seat = registration.status == RegistrationStatus.CONFIRMED
-        registration.status = RegistrationStatus.CANCELLED
-        registration.cancelled_at = utcnow()
-        registration.waitlisted_at = None
-        registration.sequence += 1
-        messages.meeting_cancelled(session, registration, held_seat, reason)
+    count = signals.told(signals.meeting_cancelled, meeting, session=session, reason=reason)
     session.execute(sa.update(Meeting).where(Meeting.id == meeting.id).values(taken=0))
     session.execute(
         sa.update(Workshop)
         .where(Workshop.round_id.in_(sa.select(WorkshopRound.id).where(WorkshopRound.meeting_id == meeting.id)))
         .values(taken=0)
     )
-    audit.record(session, actor, "meeting.cancel", meeting, f"{reason} ({len(registrations)})")
+    audit.record(session, actor, "meeting.cancel", meeting, f"{reason} ({count})")
     session.commit()
-    return len(registrations)
+    return count
 
 
 def add_round(session: Session, meeting: Meeting, title: str, starts_at: datetime, ends_at: datetime, actor):
@@ -292,13 +268,9 @@ def update_round(session: Session, workshop_round: WorkshopRound, title: str, st
     session.commit()
 
 
-def _has_choices(session: Session, column, value) -> bool:
-    return bool(session.scalar(sa.select(sa.func.count(WorkshopChoice.id)).where(column == value)))
-
-
 def delete_round(session: Session, workshop_round: WorkshopRound, actor) -> None:
     """Only a round nobody chose a workshop in can go."""
-    if _has_choices(session, WorkshopChoice.round_id, workshop_round.id):
+    if signals.held(signals.round_in_use, workshop_round, session=session):
         raise PlanningError("round_in_use")
     audit.record(session, actor, "round.delete", workshop_round, workshop_round.title)
     session.delete(workshop_round)
@@ -337,13 +309,13 @@ def update_workshop(session: Session, workshop: Workshop, data: WorkshopData, ac
     audit.record(session, actor, "workshop.update", workshop, audit.changes(old, data.__dict__))
     session.flush()
     if grew:
-        promote_waitlist(session, workshop.round.meeting_id)
+        signals.places_added.send(workshop.round.meeting, session=session)
     _commit_capacity(session, "workshop_capacity_below_taken", workshop.taken)
 
 
 def delete_workshop(session: Session, workshop: Workshop, actor) -> None:
     """Only a workshop nobody chose can go."""
-    if _has_choices(session, WorkshopChoice.workshop_id, workshop.id):
+    if signals.held(signals.workshop_in_use, workshop, session=session):
         raise PlanningError("workshop_in_use")
     audit.record(session, actor, "workshop.delete", workshop, workshop.title)
     session.delete(workshop)

@@ -62,3 +62,12 @@ def themes(session: Session) -> list[Theme]:
 def all_meetings(session: Session) -> list[Meeting]:
     """Every meeting for the back office, newest first."""
     return list(session.scalars(sa.select(Meeting).order_by(Meeting.starts_at.desc())))
+
+
+def lock_meeting(session: Session, meeting_id: int) -> None:
+    """Serialise changes to one meeting's places (PostgreSQL row lock; SQLite already holds the write lock).
+
+    Registrations take the same lock before a sign-up or a cancellation, so a change to the meeting and a seat
+    taken at the same moment wait for each other.
+    """
+    session.execute(sa.select(Meeting.id).where(Meeting.id == meeting_id).with_for_update())

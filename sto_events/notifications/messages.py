@@ -58,7 +58,7 @@ def _queue(session: Session, registration, kind: str, ics_method: str | None, **
         ics=ics,
         ics_method=ics_method,
         locale=registration.locale,
-        qr_payload=absolute_url("admin.check_in_scan", token=check_in_token(registration))
+        qr_payload=absolute_url("registrations_manage.check_in_scan", token=check_in_token(registration))
         if ics_method == "REQUEST" else None,
     )
 

@@ -9,21 +9,23 @@ import io
 import sqlalchemy as sa
 from flask import Blueprint, abort, flash, redirect, render_template, send_file, url_for
 from flask_babel import gettext as _
-from flask_login import current_user
+from flask_babel import lazy_gettext as _l
 
-from ..accounts.access import require_role
-from ..accounts.models import Role
 from ..audit.services import record
 from ..core import spreadsheets
+from ..core.access import actor, organisers_only
 from ..core.extensions import db
+from ..core.navigation import backoffice_link
 from ..core.templating import forbid_caching
 from . import importing
 from .forms import ConfirmImportForm, ImportForm, file_error_text, rejection_text
 from .models import Organisation
 
 bp = Blueprint("organisations_manage", __name__, url_prefix="/beheer/organisaties")
-bp.before_request(require_role(Role.ORGANISER))
+bp.before_request(organisers_only)
 bp.after_request(forbid_caching)
+
+backoffice_link("organisations_manage", "organisations_manage.index", _l("Organisaties"), 30)
 
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
@@ -72,7 +74,7 @@ def run_import():
     except (binascii.Error, importing.ImportFileError):
         abort(400)
     counts = importing.apply(db.session, plan)
-    record(db.session, current_user._get_current_object(), "directory.import", None,
+    record(db.session, actor(), "directory.import", None,
            f"{counts['add']} added, {counts['change']} changed, {counts['reject']} rejected")
     db.session.commit()
     flash(_("Import klaar: %(add)s toegevoegd, %(change)s gewijzigd, %(same)s ongewijzigd, %(reject)s overgeslagen.",

@@ -8,7 +8,7 @@ from wtforms import BooleanField, RadioField, StringField, TextAreaField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import InputRequired, Length, Optional
 
-from ..core.formfields import email_field, no_control_characters, strip, visible_text
+from ..core.formfields import drop_control_characters, email_field, no_control_characters, strip, visible_text
 from ..meetings.models import Meeting
 from .models import ParticipantRole
 
@@ -146,3 +146,22 @@ class DetailsForm(FlaskForm):
 
 class CancelForm(FlaskForm):
     """Confirmation step before a cancellation; carries only the CSRF token."""
+
+
+class MailingForm(FlaskForm):
+    """An organiser's message to a meeting's attendees."""
+
+    audience = RadioField(_l("Aan wie"), validators=[InputRequired(message=_l("Kies aan wie het bericht gaat."))])
+    subject = StringField(
+        _l("Onderwerp"),
+        filters=[drop_control_characters, lambda v: " ".join(v.split()) if isinstance(v, str) else v],
+        validators=[InputRequired(message=_l("Vul een onderwerp in.")), Length(max=200)],
+    )
+    body = TextAreaField(
+        _l("Bericht"),
+        filters=[drop_control_characters, lambda v: v.strip() if isinstance(v, str) else v],
+        validators=[InputRequired(message=_l("Schrijf een bericht.")), Length(max=10_000)],
+        description=_l(
+            "Platte tekst. Een lege regel begint een nieuwe alinea. De aanhef en groet komen er vanzelf bij."
+        ),
+    )

@@ -1,1 +1,0 @@
-"""The organisers' back office: meetings, attendees, mail, check-in, dashboard."""
