@@ -19,6 +19,8 @@ def _queue(session: Session, user, kind: str, subject: str, **context) -> None:
         subject=subject,
         body_text=render_template(f"email/{kind}.txt", **context),
         body_html=render_template(f"email/{kind}.html", **context),
+        about=("user", user.id),
+        person=user.email,
     )
 
 
