@@ -81,6 +81,7 @@ def create_app(config: dict | None = None) -> Flask:
     from .meetings.routes import bp as meetings_bp
     from .organisations.manage import bp as organisations_manage_bp
     from .organisations.routes import bp as organisations_bp
+    from .organisations.signup import bp as company_signup_bp
     from .places.routes import bp as places_bp
     from .regions.routes import bp as regions_bp
     from .registrations.routes import bp as registrations_bp
@@ -91,6 +92,7 @@ def create_app(config: dict | None = None) -> Flask:
     app.register_blueprint(registrations_bp)
     app.register_blueprint(places_bp)
     app.register_blueprint(organisations_bp)
+    app.register_blueprint(company_signup_bp)
     app.register_blueprint(regions_bp)
     app.register_blueprint(accounts_bp)
     app.register_blueprint(admin_bp)
