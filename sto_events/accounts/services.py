@@ -101,12 +101,7 @@ def invite(session: Session, email: str, name: str, role: Role, invited_by: User
     user = find_by_email(session, email)
     if user is not None and user.password_hash is not None:
         raise AccountError("exists")
-    if user is None:
-        user = User(email=normalize_email(email), name=name.strip(), role=role)
-        session.add(user)
-        session.flush()
-    secret = _issue_token(session, user, TokenPurpose.INVITATION, invited_by)
-    emails.invitation(session, user, secret, invited_by)
+    user = invite_to(session, email, name, role, invited_by)
     audit.record(session, invited_by, "user.invite", user, f"{user.email} as {user.role.value}")
     session.commit()
     return user
@@ -121,6 +116,30 @@ def open_account(session: Session, email: str, name: str, role: Role) -> tuple[U
     session.add(user)
     session.flush()
     return user, _issue_token(session, user, TokenPurpose.INVITATION)
+
+
+def invite_to(session: Session, email: str, name: str, role: Role, invited_by: User, about: str | None = None) -> User:
+    """The account for this e-mail, invited into something (`about` names it in the mail: "coördinator van ...").
+
+    A new person gets an account without a password and a single-use link to set one; someone invited before who
+    never accepted gets a fresh link; someone who already has an account is told by mail what they were added to.
+    The role is only set on a new account: what a person acts for is the membership row its domain keeps. A switched
+    off account is refused ("inactive"). Flushes; the caller commits.
+    """
+    user = find_by_email(session, email)
+    if user is not None and not user.active:
+        raise AccountError("inactive")
+    if user is None:
+        user = User(email=normalize_email(email), name=" ".join(name.split()), role=role)
+        session.add(user)
+        session.flush()
+    if user.password_hash is None:
+        secret = _issue_token(session, user, TokenPurpose.INVITATION, invited_by)
+        emails.invitation(session, user, secret, invited_by, about)
+    elif about:
+        emails.added(session, user, invited_by, about)
+    session.flush()
+    return user
 
 
 def request_password_reset(session: Session, email: str) -> None:

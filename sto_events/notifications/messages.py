@@ -54,7 +54,8 @@ def _queue(session: Session, registration, kind: str, ics_method: str | None, **
         subject=subject,
         body_text=body_text,
         body_html=body_html,
-        registration_id=registration.id,
+        about=("registration", registration.id),
+        person=registration.email,
         ics=ics,
         ics_method=ics_method,
         locale=registration.locale,
@@ -117,5 +118,6 @@ def render_attendee_mailing(registration, subject: str, body: str) -> tuple[str,
 def attendee_mailing(session: Session, registration, mailing) -> None:
     text, html = render_attendee_mailing(registration, mailing.subject, mailing.body)
     outbox.queue(session, kind="attendee_mailing", recipient=registration.email, subject=mailing.subject,
-                 body_text=text, body_html=html, registration_id=registration.id, mailing_id=mailing.id,
+                 body_text=text, body_html=html, about=("registration", registration.id),
+                 person=registration.email, mailing_id=mailing.id,
                  locale=registration.locale)

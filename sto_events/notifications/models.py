@@ -25,14 +25,19 @@ class OutboxMessage(db.Model):
     """A mail waiting for, or done with, delivery by `flask outbox run`."""
 
     __tablename__ = "outbox_message"
-    __table_args__ = (sa.Index("ix_outbox_due", "status", "next_attempt_at"),)
+    __table_args__ = (
+        sa.Index("ix_outbox_due", "status", "next_attempt_at"),
+        sa.Index("ix_outbox_subject", "subject_kind", "subject_id"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     #: Message kind, such as "registration_confirmed"; for logs and the back office.
     kind: Mapped[str] = mapped_column(sa.String(50))
-    registration_id: Mapped[int | None] = mapped_column(
-        sa.ForeignKey("registration.id", ondelete="SET NULL"), index=True
-    )
+    #: What the mail is about, named generically so the outbox knows no domain: ("registration", 12), …
+    subject_kind: Mapped[str | None] = mapped_column(sa.String(40))
+    subject_id: Mapped[int | None] = mapped_column()
+    #: The normalised e-mail address of the person the mail is about: erasure finds every mail about a person.
+    person_key: Mapped[str | None] = mapped_column(sa.String(254), index=True)
     recipient: Mapped[str] = mapped_column(sa.String(254))
     #: Random, set when queued: the Message-ID's left part, the same for every retry of this mail and unlike any
     #: other mail's (a row id repeats after a database reset or in a second installation).

@@ -40,21 +40,29 @@ def queue(
     subject: str,
     body_text: str,
     body_html: str,
-    registration_id: int | None = None,
+    about: tuple[str, int] | None = None,
+    person: str | None = None,
     ics: bytes | None = None,
     ics_method: str | None = None,
     qr_payload: str | None = None,
     mailing_id: int | None = None,
     locale: str = "nl",
 ) -> OutboxMessage:
-    """Add a mail to the outbox in the caller's transaction; it is sent only if that transaction commits."""
+    """Add a mail to the outbox in the caller's transaction; it is sent only if that transaction commits.
+
+    This is the one function every domain queues its mail through. `about` names the mail's subject as
+    (kind, id), such as ("registration", 12); `person` is the e-mail address of the person the mail is about
+    (stored normalised), so an erasure finds every mail about them whatever the domain."""
+    subject_kind, subject_id = about if about else (None, None)
     message = OutboxMessage(
         kind=kind,
         recipient=recipient,
         subject=" ".join(subject.split()),
         body_text=body_text,
         body_html=body_html,
-        registration_id=registration_id,
+        subject_kind=subject_kind,
+        subject_id=subject_id,
+        person_key=person_key(person) if person else None,
         ics=ics.decode("utf-8") if ics else None,
         ics_method=ics_method,
         qr_payload=qr_payload,
@@ -65,6 +73,31 @@ def queue(
     )
     session.add(message)
     return message
+
+
+def person_key(email: str) -> str:
+    """How a person's address is stored with their mails: trimmed and in lower case."""
+    return email.strip().lower()
+
+
+def concerning(*, about: tuple[str, int] | None = None, about_ids: tuple[str, list[int]] | None = None,
+               person: str | None = None, people: list[str] | None = None):
+    """A WHERE clause for the mails about a subject (kind, id), any of several subjects (kind, [ids]), or a person
+    (or several).
+
+    With both a subject and a person, mails about that subject and the person's mails about no subject match: a
+    person's mails about another subject (their other sign-up, say) belong to that subject."""
+    clauses = []
+    if about:
+        clauses.append(sa.and_(OutboxMessage.subject_kind == about[0], OutboxMessage.subject_id == about[1]))
+    if about_ids:
+        clauses.append(sa.and_(OutboxMessage.subject_kind == about_ids[0], OutboxMessage.subject_id.in_(about_ids[1])))
+    if person:
+        people = [*(people or ()), person]
+    if people:
+        clauses.append(sa.and_(OutboxMessage.person_key.in_(sorted({person_key(p) for p in people})),
+                               OutboxMessage.subject_kind.is_(None)))
+    return sa.or_(*clauses) if clauses else sa.false()
 
 
 class _TimeoutConnection(Connection):

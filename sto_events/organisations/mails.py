@@ -10,7 +10,8 @@ from ..core.urls import absolute_url
 from ..notifications import outbox
 
 
-def _queue(session: Session, recipient: str, kind: str, subject: str, locale: str = "nl", **context) -> None:
+def _queue(session: Session, recipient: str, kind: str, subject: str, locale: str = "nl", about=None,
+           **context) -> None:
     outbox.queue(
         session,
         kind=kind,
@@ -18,6 +19,8 @@ def _queue(session: Session, recipient: str, kind: str, subject: str, locale: st
         subject=subject,
         body_text=render_template(f"email/organisations/{kind}.txt", **context),
         body_html=render_template(f"email/organisations/{kind}.html", **context),
+        about=about,
+        person=recipient,
         locale=locale,
     )
 
@@ -34,7 +37,8 @@ def confirm_registration(session: Session, application, token: str) -> None:
 def registration_confirmed(session: Session, user, company, secret: str) -> None:
     """After confirming: what happens next, and the single-use link to choose a password."""
     _queue(session, user.email, "company_registered", gettext("Uw bedrijf is aangemeld: kies een wachtwoord"),
-           user=user, company=company, url=absolute_url("accounts.accept_invitation", secret=secret))
+           about=("organisation", company.id), user=user, company=company,
+           url=absolute_url("accounts.accept_invitation", secret=secret))
 
 
 def company_verified(session: Session, user, company) -> None:
@@ -42,7 +46,8 @@ def company_verified(session: Session, user, company) -> None:
     with force_locale("nl"):
         _queue(session, user.email, "company_verified", gettext("%(name)s staat nu in het overzicht",
                                                                 name=company.name),
-               user=user, company=company, url=absolute_url("organisations.detail", organisation_id=company.id),
+               about=("organisation", company.id), user=user, company=company,
+               url=absolute_url("organisations.detail", organisation_id=company.id),
                login_url=absolute_url("accounts.login"))
 
 
@@ -50,4 +55,5 @@ def company_refused(session: Session, user, company, reason: str) -> None:
     with force_locale("nl"):
         _queue(session, user.email, "company_refused", gettext("Aanmelding van %(name)s niet goedgekeurd",
                                                                name=company.name),
-               user=user, company=company, reason=reason, url=absolute_url("company_signup.register"))
+               about=("organisation", company.id), user=user, company=company, reason=reason,
+               url=absolute_url("company_signup.register"))

@@ -10,6 +10,7 @@ from sqlalchemy.orm import Session
 from ..core.timeutil import utcnow
 from ..meetings.models import Meeting
 from ..notifications.models import OutboxMessage
+from ..notifications.outbox import concerning
 from . import services
 from .models import Registration, RegistrationStatus
 
@@ -26,17 +27,20 @@ def _strip(registration: Registration) -> None:
     registration.anonymised_at = utcnow()
 
 
-def _drop_mails(session: Session, registration_ids: list[int]) -> None:
+def _drop_mails(session: Session, registrations: list[Registration]) -> None:
     """Mails hold names and addresses too: sent, waiting, failed, and the one a sender may be busy with (it will
-    find its message gone and record nothing)."""
-    session.execute(sa.delete(OutboxMessage).where(OutboxMessage.registration_id.in_(registration_ids)))
+    find its message gone and record nothing). Found by their subject, and by the person's key for mails about
+    this person that belong to no subject."""
+    where = concerning(about_ids=("registration", [r.id for r in registrations]),
+                       people=[r.email for r in registrations if r.email])
+    session.execute(sa.delete(OutboxMessage).where(where))
 
 
 def export(session: Session, registration: Registration) -> dict:
     """Everything stored about this registration, as plain data (the 'download my data' file)."""
     mails = session.execute(
         sa.select(OutboxMessage.subject, OutboxMessage.created_at, OutboxMessage.status)
-        .where(OutboxMessage.registration_id == registration.id)
+        .where(concerning(about=("registration", registration.id), person=registration.email or None))
         .order_by(OutboxMessage.id)
     ).all()
     meeting = registration.meeting
@@ -99,7 +103,7 @@ def erase(session: Session, registration: Registration) -> None:
     registration.status = RegistrationStatus.CANCELLED
     registration.cancelled_at = registration.cancelled_at or utcnow()
     registration.waitlisted_at = None
-    _drop_mails(session, [registration.id])
+    _drop_mails(session, [registration])
     _strip(registration)
     session.flush()
     services.promote_waitlist(session, registration.meeting_id)
@@ -116,10 +120,10 @@ def anonymise_past(session: Session, months: int) -> int:
     registrations = session.scalars(
         sa.select(Registration).where(Registration.meeting_id.in_(ended), Registration.anonymised_at.is_(None))
     ).all()
+    if registrations:
+        _drop_mails(session, list(registrations))
     for registration in registrations:
         _strip(registration)
     ids = [r.id for r in registrations]
-    if ids:
-        _drop_mails(session, ids)
     session.commit()
     return len(ids)

@@ -15,7 +15,9 @@ def kinds(session, registration):
     return [
         m.kind
         for m in session.scalars(
-            sa.select(OutboxMessage).where(OutboxMessage.registration_id == registration.id).order_by(OutboxMessage.id)
+            sa.select(OutboxMessage)
+            .where(OutboxMessage.subject_kind == "registration", OutboxMessage.subject_id == registration.id)
+            .order_by(OutboxMessage.id)
         )
     ]
 

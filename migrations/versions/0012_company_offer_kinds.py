@@ -1,7 +1,7 @@
 """company offer kinds: what a self-registered company expects to offer schools
 
-Revision ID: 0011_company_offer_kinds
-Revises: 0010_memberships
+Revision ID: 0012_company_offer_kinds
+Revises: 0011_outbox_subject
 Create Date: 2026-12-04 04:45:00
 
 """
@@ -10,8 +10,8 @@ import sqlalchemy as sa
 
 
 # revision identifiers, used by Alembic.
-revision = '0011_company_offer_kinds'
-down_revision = '0010_memberships'
+revision = '0012_company_offer_kinds'
+down_revision = '0011_outbox_subject'
 branch_labels = None
 depends_on = None
 
