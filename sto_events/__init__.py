@@ -20,7 +20,8 @@ ROOT = Path(__file__).resolve().parent.parent
 #: Every module with a blueprint `bp`: each domain's public pages (`routes`), then the back office: its shell and
 #: each domain's management pages (`manage`).
 BLUEPRINT_MODULES = (
-    "site", "meetings.routes", "registrations.routes", "places.routes", "organisations.routes", "regions.routes",
+    "site", "meetings.routes", "registrations.routes", "places.routes", "organisations.routes",
+    "organisations.signup", "regions.routes",
     "accounts.routes",
     "backoffice.routes", "meetings.manage", "registrations.manage", "accounts.manage", "audit.manage",
     "reporting.manage", "organisations.manage",

@@ -8,6 +8,7 @@ from .organisations.models import (  # noqa: F401
     Organisation,
     OrganisationContact,
     OrganisationLeerweg,
+    OrganisationOfferKind,
     OrganisationProfile,
 )
 from .places.models import Place  # noqa: F401

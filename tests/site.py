@@ -9,6 +9,7 @@ from sto_events.core.extensions import db
 from sto_events.meetings.demo import seed
 from sto_events.meetings.models import Meeting
 from sto_events.notifications.models import Mailing
+from sto_events.organisations import companies
 from sto_events.regions.demo import seed as seed_regions
 from sto_events.registrations import attendees, services
 from sto_events.registrations.tokens import check_in_token, manage_token
@@ -38,6 +39,9 @@ def build_site(app):
         reset = _issue_token(session, organiser, TokenPurpose.PASSWORD_RESET)
         regions = seed_regions(session)
         session.commit()
+        company_link = companies.link_token(companies.Application(
+            "Voorbeeld Lasbedrijf", regions[0].members[0].place_id, "https://las.example", (regions[0].id,),
+            ("stage",), "Anouk de Las", "anouk@las.example"))
         return {
             ("regions", "slug"): regions[0].slug,
             ("organisations_manage", "kind"): "csv",
@@ -52,6 +56,7 @@ def build_site(app):
             ("registrations_manage", "token"): check_in_token(people[0]),
             ("accounts.accept_invitation", "secret"): secret,
             ("accounts.reset_password", "secret"): reset,
+            ("company_signup.confirm", "token"): company_link,
         }
 
 

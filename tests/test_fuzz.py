@@ -76,7 +76,7 @@ def test_every_post_route_survives_arbitrary_fields(app, client, login_as, make_
             arguments = {"slug": meeting.slug, "token": manage_token(registration), "secret": "x" * 43,
                          "field": "name", "meeting_id": meeting.id, "round_id": meeting.rounds[0].id,
                          "workshop_id": meeting.rounds[0].workshops[0].id, "registration_id": registration.id,
-                         "mailing_id": 1, "user_id": 1}
+                         "mailing_id": 1, "user_id": 1, "organisation_id": 1}
         with app.test_request_context():
             urls = [app.url_for(rule.endpoint, **{a: arguments[a] for a in rule.arguments})
                     for rule in app.url_map.iter_rules()

@@ -19,6 +19,7 @@ from sto_events.accounts.models import Role, User
 from sto_events.core.extensions import db
 from sto_events.meetings.models import MeetingStatus
 from sto_events.notifications.models import Mailing, OutboxMessage
+from sto_events.organisations import companies
 from sto_events.organisations.models import Organisation
 from sto_events.organisations.vocabulary import OrganisationKind
 from sto_events.places import services as places
@@ -37,6 +38,7 @@ GROUPS = {
         "registrations.invitation", "registrations.erase", "registrations.details", "registrations.manage_places",
     },
     "account_link": lambda endpoint: endpoint in {"accounts.accept_invitation", "accounts.reset_password"},
+    "company_link": lambda endpoint: endpoint == "company_signup.confirm",
     "public_meeting": lambda endpoint: endpoint in {
         "meetings.detail", "meetings.meeting_ics", "registrations.sign_up", "registrations.already_registered",
         "registrations.validate_field", "registrations.workshop_picker",
@@ -127,7 +129,7 @@ def foreign_values(rule, world) -> list[dict]:
         by_name = {
             "registration_id": world.theirs.id, "meeting_id": world.draft.id, "round_id": world.draft.round_id,
             "workshop_id": world.draft.workshop_id, "mailing_id": world.mailing_id, "token": world.theirs.check_in,
-            "user_id": world.user_id, "kind": "csv",
+            "user_id": world.user_id, "kind": "csv", "organisation_id": world.unverified_company_id,
         }
         return [{arg: by_name[arg] for arg in rule.arguments}]
     if group == "participant_link":
@@ -146,6 +148,11 @@ def foreign_values(rule, world) -> list[dict]:
         crossed = world.reset if rule.endpoint == "accounts.accept_invitation" else world.invitation
         own = world.own_manage_url.rsplit("/", 1)[1]
         return [{"secret": s} for s in (crossed, own, "A" * 43)]
+    if group == "company_link":
+        # A company's confirmation link: somebody's manage link, a forged one, a link of the right purpose signed
+        # with a guessed key, and nonsense.
+        forged = URLSafeTimedSerializer("not-our-secret", salt=companies.SALT).dumps({"name": "Overgenomen BV"})
+        return [{"token": t} for t in (world.theirs.manage, forged, world.invitation, "x")]
     if group == "public_directory":
         # Not public: a company no organiser has verified yet; a region that does not exist.
         return [{arg: {"organisation_id": world.unverified_company_id, "slug": "bestaat-niet"}[arg]

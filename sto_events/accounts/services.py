@@ -107,6 +107,17 @@ def invite(session: Session, email: str, name: str, role: Role, invited_by: User
     return user
 
 
+def open_account(session: Session, email: str, name: str, role: Role) -> tuple[User, str]:
+    """A new account without a password, and the secret of a single-use link to choose one (the invitation
+    flow). Flushes only: the caller mails the link and commits with whatever made the account."""
+    if find_by_email(session, email) is not None:
+        raise AccountError("exists")
+    user = User(email=normalize_email(email), name=name.strip(), role=role)
+    session.add(user)
+    session.flush()
+    return user, _issue_token(session, user, TokenPurpose.INVITATION)
+
+
 def invite_to(session: Session, email: str, name: str, role: Role, invited_by: User, about: str | None = None) -> User:
     """The account for this e-mail, invited into something (`about` names it in the mail: "coördinator van ...").
 

@@ -5,8 +5,9 @@ from __future__ import annotations
 import unicodedata
 
 from flask_babel import lazy_gettext as _l
-from wtforms import EmailField
+from wtforms import EmailField, SelectMultipleField
 from wtforms.validators import Email, InputRequired, Length, ValidationError
+from wtforms.widgets import CheckboxInput, ListWidget
 
 
 def strip(value):
@@ -48,3 +49,18 @@ def email_field(description=None) -> EmailField:
         ],
         description=description,
     )
+
+
+class CheckboxesField(SelectMultipleField):
+    """Several choices as a group of checkboxes (the form macro renders it as a fieldset)."""
+
+    widget = ListWidget(prefix_label=False)
+    option_widget = CheckboxInput()
+
+
+def web_address(form, field):
+    """An optional website: an http(s) address without spaces (never a javascript: or data: link)."""
+    value = field.data or ""
+    if value and (not value.startswith(("https://", "http://")) or any(ch.isspace() for ch in value)
+                  or len(value.split("//", 1)[1]) < 4):
+        raise ValidationError(_l("Vul een webadres in dat begint met https://, zoals https://www.bedrijf.nl."))

@@ -5,9 +5,69 @@ from __future__ import annotations
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileAllowed, FileField, FileRequired
-from wtforms import HiddenField
+from wtforms import BooleanField, HiddenField, StringField, TextAreaField
+from wtforms.fields.choices import SelectChoice
+from wtforms.validators import DataRequired, Length, Optional
 
+from ..core.formfields import CheckboxesField, email_field, no_control_characters, strip, visible_text, web_address
+from ..places.forms import PlaceField
 from .importing import ImportFileError, Rejection
+from .vocabulary import OFFER_KINDS
+
+
+def _line(label, required_message, max_length=200, description=None) -> StringField:
+    return StringField(label, filters=[strip], description=description, validators=[
+        DataRequired(message=required_message),  # after strip: blanks alone are empty
+        Length(max=max_length, message=_l("Gebruik hoogstens %(max)d tekens.")),
+        no_control_characters,
+        visible_text,
+    ])
+
+
+class CompanyRegistrationForm(FlaskForm):
+    """A company and its first contact; `regions` gets its choices from the directory in the route."""
+
+    name = _line(_l("Naam van het bedrijf"), _l("Vul de naam van uw bedrijf in."),
+                 description=_l("Zoals scholen het bedrijf kennen."))
+    place = PlaceField(_l("Plaats"), validators=[DataRequired(message=_l("Vul de plaats van uw bedrijf in."))],
+                       description=_l("De plaats van de vestiging die met scholen samenwerkt, zoals Zwolle."))
+    website = StringField(_l("Website (niet verplicht)"), filters=[strip], validators=[
+        Optional(), Length(max=300, message=_l("Gebruik hoogstens %(max)d tekens.")), no_control_characters,
+        web_address])
+    regions = CheckboxesField(_l("Regio's waarin uw bedrijf werkt (niet verplicht)"), coerce=int, choices=[],
+                              validate_choice=True,
+                              description=_l("De Sterk Techniekonderwijs-regio's waarvan de scholen bij u "
+                                             "terechtkunnen."))
+    offer_kinds = CheckboxesField(_l("Wat u scholen wilt aanbieden (niet verplicht)"),
+                                  choices=[SelectChoice(code, label) for code, label in OFFER_KINDS.items()],
+                                  validate_choice=True,
+                                  description=_l("U kunt dit later aanvullen."))
+    contact_name = _line(_l("Uw naam"), _l("Vul uw naam in."),
+                         description=_l("U wordt de eerste contactpersoon van het bedrijf."))
+    email = email_field(_l("Hierheen sturen we de link om de aanmelding te bevestigen. Dit wordt ook uw "
+                           "inlognaam."))
+    consent = BooleanField(
+        _l("Ik ga akkoord met het bewaren van deze gegevens"),
+        validators=[DataRequired(message=_l("Geef toestemming, anders kunnen we uw aanmelding niet verwerken."))],
+        description=_l("We bewaren de bedrijfsgegevens en uw naam en e-mailadres zolang u contactpersoon bent. "
+                       "Naam, plaats, website, regio's en aanbod van het bedrijf zijn openbaar zodra het "
+                       "ondersteuningsteam het bedrijf heeft gecontroleerd; uw naam en e-mailadres niet."),
+    )
+
+
+class ConfirmCompanyForm(FlaskForm):
+    """The button on the confirmation page: a POST, because mail scanners open the link (a GET) by themselves."""
+
+
+class VerifyForm(FlaskForm):
+    """Verify a company: only the CSRF token."""
+
+
+class RefuseForm(FlaskForm):
+    reason = TextAreaField(_l("Reden van afwijzing"), filters=[strip], validators=[
+        DataRequired(message=_l("Schrijf waarom u dit bedrijf afwijst; de contactpersoon krijgt dit te lezen.")),
+        Length(max=2000, message=_l("Gebruik hoogstens %(max)d tekens.")), no_control_characters, visible_text],
+        description=_l("Wordt naar de contactpersoon gemaild."))
 
 
 class ImportForm(FlaskForm):

@@ -17,9 +17,10 @@ from ..core.access import actor, organisers_only
 from ..core.extensions import db
 from ..core.navigation import backoffice_link
 from ..core.templating import forbid_caching
-from . import importing
-from .forms import ConfirmImportForm, ImportForm, file_error_text, rejection_text
+from . import companies, importing
+from .forms import ConfirmImportForm, ImportForm, RefuseForm, VerifyForm, file_error_text, rejection_text
 from .models import Organisation
+from .vocabulary import OFFER_KINDS
 
 bp = Blueprint("organisations_manage", __name__, url_prefix="/beheer/organisaties")
 bp.before_request(organisers_only)
@@ -32,12 +33,14 @@ XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 @bp.context_processor
 def _words():
-    return {"rejection_text": rejection_text}
+    return {"rejection_text": rejection_text, "offer_labels": OFFER_KINDS}
 
 
 def _page(form, status=200, **context):
     total = db.session.scalar(sa.select(sa.func.count()).select_from(Organisation))
-    return render_template("organisations/manage/index.html", form=form, total=total, **context), status
+    waiting = len(companies.awaiting_verification(db.session))
+    return render_template("organisations/manage/index.html", form=form, total=total, waiting=waiting,
+                           **context), status
 
 
 @bp.get("/")
@@ -92,3 +95,49 @@ def export(kind: str):
         body, mimetype = spreadsheets.to_xlsx(rows, columns, _("Organisaties")), XLSX_TYPE
     return send_file(io.BytesIO(body), mimetype=mimetype, as_attachment=True,
                      download_name=f"organisaties.{kind}")
+
+
+def _queue_page(refuse_forms=None, status=200):
+    waiting = companies.awaiting_verification(db.session)
+    forms = {company.id: RefuseForm(formdata=None, prefix=f"refuse-{company.id}") for company, _ in waiting}
+    forms.update(refuse_forms or {})
+    return render_template("organisations/manage/verification.html", waiting=waiting, verify_form=VerifyForm(),
+                           refuse_forms=forms), status
+
+
+@bp.get("/te-verifieren")
+def verification_queue():
+    """Companies that registered themselves and wait for an organiser: verify or refuse each."""
+    return _queue_page()
+
+
+def _waiting(organisation_id: int):
+    """Only a company that still waits: anything else (unknown, verified, a school) is a 404."""
+    return companies.unverified(db.session, organisation_id) or abort(404)
+
+
+@bp.post("/te-verifieren/<int:organisation_id>/verifieren")
+def verify(organisation_id: int):
+    """Make the company public and mail its contacts."""
+    company = _waiting(organisation_id)
+    if not VerifyForm().validate_on_submit():
+        abort(400)
+    companies.verify(db.session, company, current_user._get_current_object())
+    db.session.commit()
+    flash(_("%(name)s is geverifieerd en staat nu in het overzicht.", name=company.name), "ok")
+    return redirect(url_for(".verification_queue"), code=303)
+
+
+@bp.post("/te-verifieren/<int:organisation_id>/afwijzen")
+def refuse(organisation_id: int):
+    """Refuse the company with a reason, which is mailed to its contacts; the registration is removed."""
+    company = _waiting(organisation_id)
+    form = RefuseForm(prefix=f"refuse-{company.id}")
+    if not form.validate_on_submit():
+        return _queue_page({company.id: form}, 422)
+    name = company.name
+    companies.refuse(db.session, company, current_user._get_current_object(), form.reason.data)
+    db.session.commit()
+    flash(_("De aanmelding van %(name)s is afgewezen en verwijderd; de contactpersoon krijgt de reden per e-mail.",
+            name=name), "ok")
+    return redirect(url_for(".verification_queue"), code=303)

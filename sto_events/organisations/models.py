@@ -12,7 +12,7 @@ from ..core.extensions import db
 from ..core.timeutil import utcnow
 from ..core.types import UTCDateTime
 from ..places.models import Place
-from .vocabulary import LEERWEGEN, PROFILES, NetworkType, OrganisationKind
+from .vocabulary import LEERWEGEN, OFFER_KINDS, PROFILES, NetworkType, OrganisationKind
 
 
 def _enum(cls, length=30):
@@ -51,6 +51,8 @@ class Organisation(db.Model):
         cascade="all, delete-orphan", order_by="OrganisationProfile.profile")
     leerweg_rows: Mapped[list[OrganisationLeerweg]] = relationship(
         cascade="all, delete-orphan", order_by="OrganisationLeerweg.leerweg")
+    offer_kind_rows: Mapped[list[OrganisationOfferKind]] = relationship(
+        cascade="all, delete-orphan", order_by="OrganisationOfferKind.offer_kind")
 
     @property
     def profiles(self) -> list[str]:
@@ -62,6 +64,12 @@ class Organisation(db.Model):
     def leerwegen(self) -> list[str]:
         codes = {row.leerweg for row in self.leerweg_rows}
         return [code for code in LEERWEGEN if code in codes]
+
+    @property
+    def offer_kinds(self) -> list[str]:
+        """The kinds of offer a company expects to make, in the vocabulary's order."""
+        codes = {row.offer_kind for row in self.offer_kind_rows}
+        return [code for code in OFFER_KINDS if code in codes]
 
     @property
     def web_link(self) -> str | None:
@@ -97,6 +105,17 @@ class OrganisationLeerweg(db.Model):
     organisation_id: Mapped[int] = mapped_column(
         sa.ForeignKey("organisation.id", ondelete="CASCADE"), primary_key=True)
     leerweg: Mapped[str] = mapped_column(sa.String(20), primary_key=True)
+
+
+class OrganisationOfferKind(db.Model):
+    """A kind of offer a company expects to make to schools (named when it registers itself)."""
+
+    __tablename__ = "organisation_offer_kind"
+    __table_args__ = (sa.CheckConstraint(_in("offer_kind", OFFER_KINDS), name="known_offer_kind"),)
+
+    organisation_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("organisation.id", ondelete="CASCADE"), primary_key=True)
+    offer_kind: Mapped[str] = mapped_column(sa.String(30), primary_key=True)
 
 
 class OrganisationContact(db.Model):

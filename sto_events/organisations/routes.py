@@ -7,7 +7,7 @@ from flask import Blueprint, abort, render_template
 
 from ..core.extensions import db
 from . import services
-from .vocabulary import LEERWEGEN, PROFILES, kind_labels, kind_plural_labels, network_labels
+from .vocabulary import LEERWEGEN, OFFER_KINDS, PROFILES, kind_labels, kind_plural_labels, network_labels
 
 bp = Blueprint("organisations", __name__)
 
@@ -19,7 +19,7 @@ page_sections = Namespace().signal("organisation-page-sections")
 @bp.context_processor
 def _vocabulary():
     return {"kind_labels": kind_labels, "kind_plural_labels": kind_plural_labels, "network_labels": network_labels,
-            "profile_labels": PROFILES, "leerweg_labels": LEERWEGEN}
+            "profile_labels": PROFILES, "leerweg_labels": LEERWEGEN, "offer_labels": OFFER_KINDS}
 
 
 @bp.get("/organisaties/<int:organisation_id>")

@@ -10,7 +10,9 @@ from .vocabulary import OrganisationKind
 
 
 def public_filter():
-    """What anyone may see: every organisation, except companies an organiser has not verified yet."""
+    """What anyone may see: every organisation, except companies an organiser has not verified yet.
+
+    The one filter every public list, page, count and filter of organisations goes through."""
     return sa.or_(Organisation.kind != OrganisationKind.COMPANY, Organisation.verified_at.is_not(None))
 
 
@@ -18,5 +20,6 @@ def public(session: Session, organisation_id: int) -> Organisation | None:
     """One organisation as the public page shows it (None when it does not exist or is not public)."""
     return session.scalar(
         sa.select(Organisation).where(Organisation.id == organisation_id, public_filter())
-        .options(selectinload(Organisation.profile_rows), selectinload(Organisation.leerweg_rows))
+        .options(selectinload(Organisation.profile_rows), selectinload(Organisation.leerweg_rows),
+                 selectinload(Organisation.offer_kind_rows))
     )

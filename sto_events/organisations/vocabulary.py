@@ -43,6 +43,19 @@ LEERWEGEN = {
 }
 
 
+#: What a company may offer schools (DESIGN.md "Companies and offers"); a company names the kinds it expects to
+#: offer when it registers, the offers themselves come later.
+OFFER_KINDS = {
+    "stage": _l("stage / BPV"),
+    "docentstage": _l("docentstage"),
+    "gastles": _l("gastles"),
+    "bedrijfsbezoek": _l("bedrijfsbezoek"),
+    "hybride_docent": _l("hybride docent"),
+    "praktijkopdracht": _l("praktijkopdracht"),
+    "faciliteiten": _l("gebruik van faciliteiten"),
+}
+
+
 def kind_labels() -> dict[OrganisationKind, str]:
     return {
         OrganisationKind.VMBO_SCHOOL: _l("vmbo-school"),

@@ -8,12 +8,14 @@ from ..core.extensions import db, htmx
 from ..organisations.routes import page_sections
 from ..organisations.vocabulary import PROFILES, count_label, kind_plural_labels
 from ..places.reference import PROVINCES
-from . import importing, services
+from . import companies, importing, services
 from .models import plan_status_labels
 
 bp = Blueprint("regions", __name__)
 # The directory import gets a "regio's" column once the regions domain is part of the app.
 bp.record_once(lambda _state: importing.register())
+# A company registering itself names the regions it works in.
+bp.record_once(lambda _state: companies.register())
 
 
 @bp.context_processor

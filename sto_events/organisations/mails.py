@@ -1,0 +1,59 @@
+"""Mails about a company's registration and verification, through the outbox."""
+
+from __future__ import annotations
+
+from flask import render_template
+from flask_babel import force_locale, gettext
+from sqlalchemy.orm import Session
+
+from ..core.urls import absolute_url
+from ..notifications import outbox
+
+
+def _queue(session: Session, recipient: str, kind: str, subject: str, locale: str = "nl", about=None,
+           **context) -> None:
+    outbox.queue(
+        session,
+        kind=kind,
+        recipient=recipient,
+        subject=subject,
+        body_text=render_template(f"email/organisations/{kind}.txt", **context),
+        body_html=render_template(f"email/organisations/{kind}.html", **context),
+        about=about,
+        person=recipient,
+        locale=locale,
+    )
+
+
+def confirm_registration(session: Session, application, token: str) -> None:
+    """The link that confirms a company's registration, to the address the contact typed."""
+    with force_locale(application.locale):
+        _queue(session, application.email, "company_confirm", gettext("Bevestig de aanmelding van %(name)s",
+                                                                      name=application.name),
+               locale=application.locale, application=application,
+               url=absolute_url("company_signup.confirm", token=token))
+
+
+def registration_confirmed(session: Session, user, company, secret: str) -> None:
+    """After confirming: what happens next, and the single-use link to choose a password."""
+    _queue(session, user.email, "company_registered", gettext("Uw bedrijf is aangemeld: kies een wachtwoord"),
+           about=("organisation", company.id), user=user, company=company,
+           url=absolute_url("accounts.accept_invitation", secret=secret))
+
+
+def company_verified(session: Session, user, company) -> None:
+    # Accounts keep no language yet: mails an organiser's action causes are in Dutch, the programme's language.
+    with force_locale("nl"):
+        _queue(session, user.email, "company_verified", gettext("%(name)s staat nu in het overzicht",
+                                                                name=company.name),
+               about=("organisation", company.id), user=user, company=company,
+               url=absolute_url("organisations.detail", organisation_id=company.id),
+               login_url=absolute_url("accounts.login"))
+
+
+def company_refused(session: Session, user, company, reason: str) -> None:
+    with force_locale("nl"):
+        _queue(session, user.email, "company_refused", gettext("Aanmelding van %(name)s niet goedgekeurd",
+                                                               name=company.name),
+               about=("organisation", company.id), user=user, company=company, reason=reason,
+               url=absolute_url("company_signup.register"))
