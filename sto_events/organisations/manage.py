@@ -122,7 +122,7 @@ def verify(organisation_id: int):
     company = _waiting(organisation_id)
     if not VerifyForm().validate_on_submit():
         abort(400)
-    companies.verify(db.session, company, current_user._get_current_object())
+    companies.verify(db.session, company, actor())
     db.session.commit()
     flash(_("%(name)s is geverifieerd en staat nu in het overzicht.", name=company.name), "ok")
     return redirect(url_for(".verification_queue"), code=303)
@@ -136,7 +136,7 @@ def refuse(organisation_id: int):
     if not form.validate_on_submit():
         return _queue_page({company.id: form}, 422)
     name = company.name
-    companies.refuse(db.session, company, current_user._get_current_object(), form.reason.data)
+    companies.refuse(db.session, company, actor(), form.reason.data)
     db.session.commit()
     flash(_("De aanmelding van %(name)s is afgewezen en verwijderd; de contactpersoon krijgt de reden per e-mail.",
             name=name), "ok")
