@@ -12,7 +12,7 @@ from sto_events.registrations.tokens import check_in_token, manage_token
 from tests.registrations.helpers import signup_data
 
 #: These check their token inside the form (after the rate limit) and answer 422 with the typed values kept.
-FORM_CHECKED = {"registrations.sign_up", "accounts.login"}
+FORM_CHECKED = {"registrations.sign_up", "accounts.login", "company_signup.register"}
 
 
 def post_routes(app, values):
@@ -30,7 +30,7 @@ def test_every_post_without_a_token_is_refused_and_changes_nothing(app, client, 
             "slug": meeting.slug, "token": manage_token(registration), "secret": "x", "field": "name",
             "meeting_id": meeting.id, "round_id": meeting.rounds[0].id,
             "workshop_id": meeting.rounds[0].workshops[0].id,
-            "registration_id": registration.id, "mailing_id": 1, "user_id": 1,
+            "registration_id": registration.id, "mailing_id": 1, "user_id": 1, "organisation_id": 1,
         }
     login_as(Role.ORGANISER)
     routes = list(post_routes(app, values))

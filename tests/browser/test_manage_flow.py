@@ -19,7 +19,7 @@ def meeting(live_app, make_meeting):
 def sign_up(page, url, meeting, name, email):
     page.goto(url + "/bijeenkomsten")
     page.get_by_role("link", name=meeting["title"]).click()
-    page.get_by_role("link", name="Aanmelden").click()
+    page.get_by_role("link", name="Aanmelden", exact=True).click()
     page.get_by_label("Naam", exact=True).fill(name)
     page.get_by_label("E-mailadres", exact=True).fill(email)
     page.get_by_label("Organisatie", exact=True).fill("Vmbo De Brug")

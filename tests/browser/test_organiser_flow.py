@@ -82,7 +82,7 @@ def test_organiser_runs_a_meeting_to_check_in(browser, live_server, live_app, sc
     visitor = participant.new_page()
     visitor.goto(live_server.url + "/bijeenkomsten")
     visitor.get_by_role("link", name="Themabijeenkomst Assen").click()
-    visitor.get_by_role("link", name="Aanmelden").click()
+    visitor.get_by_role("link", name="Aanmelden", exact=True).click()
     visitor.get_by_label("Naam", exact=True).fill("Łucja Nowak")
     visitor.get_by_label("E-mailadres", exact=True).fill("lucja@school.nl")
     visitor.get_by_label("Organisatie", exact=True).fill("Vmbo Assen")

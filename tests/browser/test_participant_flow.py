@@ -30,7 +30,7 @@ def test_sign_up_change_and_cancel(browser, live_server, live_app, smtp, meeting
     page.goto(live_server.url + "/bijeenkomsten")
     page.get_by_role("link", name=meeting["title"]).click()
     screenshot(page, f"01-detail-{suffix}")
-    page.get_by_role("link", name="Aanmelden").click()
+    page.get_by_role("link", name="Aanmelden", exact=True).click()
     assert page.locator("h1").inner_text() == "Aanmelden"
 
     # First a mistake: the form comes back with the error next to the field and the typed values kept.
