@@ -15,9 +15,8 @@ from sqlalchemy.orm import Session, selectinload
 from ..audit import services as audit
 from ..core.timeutil import local, utcnow
 from ..meetings.models import Meeting, Workshop
-from ..notifications import messages
 from ..notifications.models import Mailing
-from . import services
+from . import mails, services
 from .models import Registration, RegistrationStatus, WorkshopChoice
 
 STATUSES = {s.value for s in RegistrationStatus}
@@ -156,7 +155,7 @@ def admit(session: Session, registration: Registration, actor) -> None:
     registration.waitlisted_at = None
     registration.sequence += 1
     session.flush()
-    messages.registration_promoted(session, registration)
+    mails.registration_promoted(session, registration)
     audit.record(session, actor, "registration.admit", registration,
                  "; ".join([registration.email, *raised]))
     session.commit()
@@ -221,7 +220,7 @@ def send_mailing(session: Session, meeting: Meeting, audience: str, subject: str
     session.add(mailing)
     session.flush()
     for registration in recipients:
-        messages.attendee_mailing(session, registration, mailing)
+        mails.attendee_mailing(session, registration, mailing)
     audit.record(session, actor, "meeting.mail", meeting, f"{audience}: {subject} ({len(recipients)})")
     session.commit()
     return mailing

@@ -17,9 +17,8 @@ from ..core.extensions import db, htmx
 from ..core.templating import forbid_caching
 from ..core.urls import safe_next
 from ..meetings.models import Meeting
-from ..notifications import messages
 from ..notifications.models import Mailing
-from . import attendees, exports
+from . import attendees, exports, mails
 from .forms import MailingForm, role_labels
 from .models import Registration
 from .services import RegistrationError
@@ -218,7 +217,7 @@ def mail_attendees(meeting_id: int):
                            "Het bericht staat klaar voor %(num)d ontvangers.", mailing.recipient_count), "ok")
             return redirect(url_for(".mailing", mailing_id=mailing.id), code=303)
         example = recipients[0] if recipients else None
-        text = messages.render_attendee_mailing(example, form.subject.data, form.body.data)[0] if example else ""
+        text = mails.render_attendee_mailing(example, form.subject.data, form.body.data)[0] if example else ""
         preview = {"count": len(recipients), "text": text, "example": example}
     elif request.method == "POST":
         status = 422

@@ -16,7 +16,7 @@ from ..core.urls import absolute_url
 from ..meetings import services as meeting_services
 from ..notifications import ical
 from ..ratelimits import web as ratelimits
-from . import privacy, services
+from . import mails, privacy, services
 from .forms import CancelForm, ConsentForm, DetailsForm, SignUpForm, WorkshopsForm, workshops_form_class
 from .models import ParticipantRole, RegistrationStatus
 from .tokens import ExpiredToken, InvalidToken, manage_token, read_manage_token, was_mailed
@@ -301,12 +301,7 @@ def invitation(token: str):
         return render_error(409, _("U staat op de wachtlijst: de agenda-uitnodiging volgt zodra u een plaats heeft."))
     method = "CANCEL" if registration.status == RegistrationStatus.CANCELLED else "REQUEST"
     manage_url = absolute_url("registrations.manage", token=token)
-    description = render_template(
-        "email/_invitation_description.txt",
-        registration=registration,
-        meeting=registration.meeting,
-        manage_url=manage_url,
-    )
+    description = mails.invitation_description(registration, manage_url)
     body = ical.registration_invitation(registration, method, description, manage_url)
     return body, 200, {
         "Content-Type": f"text/calendar; method={method}; charset=utf-8",

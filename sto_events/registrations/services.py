@@ -18,7 +18,7 @@ from sqlalchemy.orm import Session, selectinload
 
 from ..core.timeutil import utcnow
 from ..meetings.models import Meeting, Workshop
-from ..notifications import messages
+from . import mails
 from .models import ParticipantRole, Registration, RegistrationStatus, WorkshopChoice
 
 
@@ -230,16 +230,16 @@ def sign_up(session: Session, meeting: Meeting, data: SignUp) -> tuple[Registrat
         registration.status = RegistrationStatus.CONFIRMED
         registration.waitlisted_at = None
         session.flush()
-        messages.registration_confirmed(session, registration)
+        mails.registration_confirmed(session, registration)
     else:
-        messages.registration_waitlisted(session, registration, waitlist_position(session, registration))
+        mails.registration_waitlisted(session, registration, waitlist_position(session, registration))
     session.commit()
     return registration, True
 
 
 def resend_link(session: Session, registration: Registration) -> None:
     """Mail the person their manage link again (someone signed up a second time with their address)."""
-    messages.registration_link(session, registration)
+    mails.registration_link(session, registration)
     session.commit()
 
 
@@ -282,7 +282,7 @@ def promote_waitlist(session: Session, meeting_id: int) -> list[Registration]:
             _set_status(session, candidate, status=RegistrationStatus.CONFIRMED, waitlisted_at=None,
                         sequence=Registration.sequence + 1)
             promoted.append(candidate)
-            messages.registration_promoted(session, candidate)
+            mails.registration_promoted(session, candidate)
     return promoted
 
 
@@ -298,7 +298,7 @@ def cancel(session: Session, registration: Registration) -> bool:
     held_seat = old == RegistrationStatus.CONFIRMED
     if held_seat:
         release_places(session, registration)
-    messages.registration_cancelled(session, registration, held_seat)
+    mails.registration_cancelled(session, registration, held_seat)
     promote_waitlist(session, registration.meeting_id)
     session.commit()
     return True
@@ -356,7 +356,7 @@ def change_workshops(
     session.expire(registration, ["sequence", "updated_at"])
     promoted = promote_waitlist(session, meeting.id)
     if registration not in promoted:
-        messages.registration_changed(session, registration)
+        mails.registration_changed(session, registration)
     session.commit()
     return True
 

@@ -1,0 +1,55 @@
+"""The one generic way a domain turns a mail template into an outbox row; it knows no domain."""
+
+from __future__ import annotations
+
+from flask import render_template
+from flask_babel import force_locale
+from sqlalchemy.orm import Session
+
+from . import outbox
+from .models import OutboxMessage
+
+
+def render(template: str, locale: str = "nl", **context) -> tuple[str, str]:
+    """Text and HTML of `template` (a name under templates/ without its .txt/.html) in `locale`."""
+    with force_locale(locale):
+        return (render_template(f"{template}.txt", **context), render_template(f"{template}.html", **context))
+
+
+def queue(
+    session: Session,
+    template: str,
+    *,
+    recipient: str,
+    subject: str,
+    about: tuple[str, int] | None = None,
+    person: str | None = None,
+    locale: str = "nl",
+    kind: str | None = None,
+    ics: bytes | None = None,
+    ics_method: str | None = None,
+    qr_payload: str | None = None,
+    mailing_id: int | None = None,
+    **context,
+) -> OutboxMessage:
+    """Render `template` in `locale` and queue it in the caller's transaction.
+
+    `kind` defaults to the template's last name part ("email/registrations/registration_confirmed" →
+    "registration_confirmed"); `about` (kind, id) and `person` let erasure and the back office find the mail
+    without the outbox knowing the domain it came from. The subject is the caller's, already in `locale`."""
+    body_text, body_html = render(template, locale, **context)
+    return outbox.queue(
+        session,
+        kind=kind or template.rsplit("/", 1)[-1],
+        recipient=recipient,
+        subject=subject,
+        body_text=body_text,
+        body_html=body_html,
+        about=about,
+        person=person,
+        ics=ics,
+        ics_method=ics_method,
+        qr_payload=qr_payload,
+        mailing_id=mailing_id,
+        locale=locale,
+    )
