@@ -10,7 +10,7 @@ from . import outbox
 from .models import OutboxMessage
 
 
-def render(template: str, locale: str = "nl", **context) -> tuple[str, str]:
+def render(template: str, context: dict, locale: str = "nl") -> tuple[str, str]:
     """Text and HTML of `template` (a name under templates/ without its .txt/.html) in `locale`."""
     with force_locale(locale):
         return (render_template(f"{template}.txt", **context), render_template(f"{template}.html", **context))
@@ -19,6 +19,7 @@ def render(template: str, locale: str = "nl", **context) -> tuple[str, str]:
 def queue(
     session: Session,
     template: str,
+    context: dict,
     *,
     recipient: str,
     subject: str,
@@ -30,14 +31,13 @@ def queue(
     ics_method: str | None = None,
     qr_payload: str | None = None,
     mailing_id: int | None = None,
-    **context,
 ) -> OutboxMessage:
-    """Render `template` in `locale` and queue it in the caller's transaction.
+    """Render `template` with `context` in `locale` and queue it in the caller's transaction.
 
     `kind` defaults to the template's last name part ("email/registrations/registration_confirmed" →
     "registration_confirmed"); `about` (kind, id) and `person` let erasure and the back office find the mail
     without the outbox knowing the domain it came from. The subject is the caller's, already in `locale`."""
-    body_text, body_html = render(template, locale, **context)
+    body_text, body_html = render(template, context, locale)
     return outbox.queue(
         session,
         kind=kind or template.rsplit("/", 1)[-1],

@@ -7,7 +7,8 @@ from flask_babel import force_locale, gettext
 from sqlalchemy.orm import Session
 
 from ..core.urls import absolute_url
-from ..notifications import compose, ical
+from ..notifications import compose
+from . import calendar
 from .tokens import check_in_token, manage_token
 
 #: Where this domain's mail templates live (text and HTML, same name).
@@ -50,8 +51,8 @@ def _queue(session: Session, registration, kind: str, ics_method: str | None, **
         ics = None
         if ics_method:
             # The UID is fixed by the first invitation: later ones must replace that event, whatever the settings.
-            registration.calendar_uid = ical.registration_uid(registration)
-            ics = ical.registration_invitation(registration, ics_method,
+            registration.calendar_uid = calendar.registration_uid(registration)
+            ics = calendar.invitation(registration, ics_method,
                                                invitation_description(registration, manage_url), manage_url)
         subject = _subject(kind, registration.meeting.title)
         qr_payload = (absolute_url("registrations_manage.check_in_scan", token=check_in_token(registration))
@@ -59,6 +60,7 @@ def _queue(session: Session, registration, kind: str, ics_method: str | None, **
     compose.queue(
         session,
         f"{TEMPLATES}/{kind}",
+        context,
         recipient=registration.email,
         subject=subject,
         about=("registration", registration.id),
@@ -67,7 +69,6 @@ def _queue(session: Session, registration, kind: str, ics_method: str | None, **
         ics=ics,
         ics_method=ics_method,
         qr_payload=qr_payload,
-        **context,
     )
 
 
@@ -120,11 +121,12 @@ def _mailing_context(registration, subject: str, body: str) -> dict:
 
 def render_attendee_mailing(registration, subject: str, body: str) -> tuple[str, str]:
     """Text and HTML of an organiser's message as this person gets it (also the preview)."""
-    return compose.render(f"{TEMPLATES}/attendee_mailing", registration.locale,
-                          **_mailing_context(registration, subject, body))
+    return compose.render(f"{TEMPLATES}/attendee_mailing", _mailing_context(registration, subject, body),
+                          registration.locale)
 
 
 def attendee_mailing(session: Session, registration, mailing) -> None:
-    compose.queue(session, f"{TEMPLATES}/attendee_mailing", recipient=registration.email, subject=mailing.subject,
-                  about=("registration", registration.id), person=registration.email, mailing_id=mailing.id,
-                  locale=registration.locale, **_mailing_context(registration, mailing.subject, mailing.body))
+    context = _mailing_context(registration, mailing.subject, mailing.body)
+    compose.queue(session, f"{TEMPLATES}/attendee_mailing", context,
+                  recipient=registration.email, subject=mailing.subject, about=("registration", registration.id),
+                  person=registration.email, mailing_id=mailing.id, locale=registration.locale)

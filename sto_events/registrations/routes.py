@@ -14,9 +14,8 @@ from ..core.extensions import csrf, db, htmx
 from ..core.templating import no_store
 from ..core.urls import absolute_url
 from ..meetings import services as meeting_services
-from ..notifications import ical
 from ..ratelimits import web as ratelimits
-from . import mails, privacy, services
+from . import calendar, mails, privacy, services
 from .forms import CancelForm, ConsentForm, DetailsForm, SignUpForm, WorkshopsForm, workshops_form_class
 from .models import ParticipantRole, RegistrationStatus
 from .tokens import ExpiredToken, InvalidToken, manage_token, read_manage_token, was_mailed
@@ -302,7 +301,7 @@ def invitation(token: str):
     method = "CANCEL" if registration.status == RegistrationStatus.CANCELLED else "REQUEST"
     manage_url = absolute_url("registrations.manage", token=token)
     description = mails.invitation_description(registration, manage_url)
-    body = ical.registration_invitation(registration, method, description, manage_url)
+    body = calendar.invitation(registration, method, description, manage_url)
     return body, 200, {
         "Content-Type": f"text/calendar; method={method}; charset=utf-8",
         "Content-Disposition": 'attachment; filename="uitnodiging.ics"',
