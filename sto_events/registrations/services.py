@@ -1,6 +1,7 @@
 """The rules of signing up: seats, workshop places, waiting list, changes and cancellation.
 
-Every service takes a session, applies one rule, queues its mails in the same transaction, and commits.
+Every service takes a session, applies one rule, queues its mails in the same transaction, and ends at a commit
+point: a flush inside the caller's unit of work (core.transaction), a commit when called on its own.
 Seats are taken only by conditional UPDATEs (`taken = taken + 1 WHERE taken < capacity`), so the check and
 the take cannot race; a savepoint undoes a partial take when one of the places is full.
 """
@@ -17,6 +18,7 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Session, selectinload
 
 from ..core.timeutil import utcnow
+from ..core.transaction import commit_point
 from ..meetings.models import Meeting, Workshop
 from . import mails
 from .models import ParticipantRole, Registration, RegistrationStatus, WorkshopChoice
@@ -203,7 +205,7 @@ def sign_up(session: Session, meeting: Meeting, data: SignUp) -> tuple[Registrat
     lock_meeting(session, meeting.id)
     existing = find_active(session, meeting.id, data.email)
     if existing is not None:
-        session.commit()
+        commit_point(session)
         return existing, False
     workshops = _check_choices(meeting, data.workshops)
     registration = Registration(
@@ -233,14 +235,14 @@ def sign_up(session: Session, meeting: Meeting, data: SignUp) -> tuple[Registrat
         mails.registration_confirmed(session, registration)
     else:
         mails.registration_waitlisted(session, registration, waitlist_position(session, registration))
-    session.commit()
+    commit_point(session)
     return registration, True
 
 
 def resend_link(session: Session, registration: Registration) -> None:
     """Mail the person their manage link again (someone signed up a second time with their address)."""
     mails.registration_link(session, registration)
-    session.commit()
+    commit_point(session)
 
 
 #: The order of the waiting list: first come, first promoted (the id breaks a tie in the timestamp).
@@ -291,7 +293,7 @@ def cancel(session: Session, registration: Registration) -> bool:
     lock_meeting(session, registration.meeting_id)
     old = _relock(session, registration).status
     if old == RegistrationStatus.CANCELLED:
-        session.commit()
+        commit_point(session)
         return False
     _set_status(session, registration, status=RegistrationStatus.CANCELLED, cancelled_at=utcnow(),
                 waitlisted_at=None, sequence=Registration.sequence + 1)
@@ -300,7 +302,7 @@ def cancel(session: Session, registration: Registration) -> bool:
         release_places(session, registration)
     mails.registration_cancelled(session, registration, held_seat)
     promote_waitlist(session, registration.meeting_id)
-    session.commit()
+    commit_point(session)
     return True
 
 
@@ -328,7 +330,7 @@ def change_workshops(
     current = {c.round_id: c for c in registration.choices}
     changed = {r: w for r, w in wanted.items() if r not in current or current[r].workshop_id != w}
     if not changed:
-        session.commit()
+        commit_point(session)
         return False
     if registration.status == RegistrationStatus.CONFIRMED:
         savepoint = session.begin_nested()
@@ -357,7 +359,7 @@ def change_workshops(
     promoted = promote_waitlist(session, meeting.id)
     if registration not in promoted:
         mails.registration_changed(session, registration)
-    session.commit()
+    commit_point(session)
     return True
 
 
@@ -377,10 +379,10 @@ def update_details(session: Session, registration: Registration, name: str, orga
         raise RegistrationError("cancelled")
     name, organisation = clean_line(name), clean_line(organisation)
     if (registration.name, registration.organisation) == (name, organisation):
-        session.commit()
+        commit_point(session)
         return False
     registration.name = name
     registration.organisation = organisation
     registration.updated_at = utcnow()
-    session.commit()
+    commit_point(session)
     return True
