@@ -19,6 +19,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from ..audit import services as audit
+from ..core.rules import RuleError
 from ..core.timeutil import utcnow
 from ..core.transaction import commit_point
 from . import signals
@@ -26,13 +27,8 @@ from .models import Meeting, MeetingStatus, Theme, Workshop, WorkshopRound
 from .services import lock_meeting
 
 
-class PlanningError(Exception):
-    """A rule refused the change; `code` picks the message, `details` fill it in."""
-
-    def __init__(self, code: str, **details):
-        super().__init__(code)
-        self.code = code
-        self.details = details
+class PlanningError(RuleError):
+    """A planning rule refused the change; meetings/wording.py words its code."""
 
 
 @dataclass

@@ -19,7 +19,7 @@ from ..core.transaction import unit_of_work
 from ..core.urls import safe_next
 from ..meetings.models import Meeting
 from ..notifications.models import Mailing
-from . import attendees, exports, mails
+from . import attendees, exports, mails, wording
 from .forms import MailingForm, role_labels
 from .models import Registration
 from .services import RegistrationError
@@ -77,16 +77,7 @@ def _back(registration: Registration):
 
 
 def _error_text(error: RegistrationError) -> str:
-    return {
-        "workshop_full": _("Die workshop is vol. Verhoog eerst het aantal plaatsen of kies een andere."),
-        "cancelled": _("Deze aanmelding is geannuleerd."),
-        "closed": _("Deze bijeenkomst is voorbij of geannuleerd."),
-        "not_waitlisted": _("Deze persoon staat niet (meer) op de wachtlijst."),
-        "check_in_waitlisted": _("Inchecken kan niet: deze persoon staat op de wachtlijst."),
-        "check_in_cancelled": _("Inchecken kan niet: deze aanmelding is geannuleerd."),
-        "check_in_other_day": _("De bijeenkomst is niet vandaag. Weet u zeker dat u wilt inchecken?"),
-        "choose_workshop": _("Kies een workshop in elke ronde."),
-    }.get(error.code, _("Dit kan niet."))
+    return wording.for_organiser(error)
 
 
 @bp.post("/aanmeldingen/<int:registration_id>/verplaatsen")

@@ -15,7 +15,7 @@ from ..core.templating import no_store
 from ..core.urls import absolute_url
 from ..meetings import services as meeting_services
 from ..ratelimits import web as ratelimits
-from . import calendar, mails, privacy, services
+from . import calendar, mails, privacy, services, wording
 from .forms import CancelForm, ConsentForm, DetailsForm, SignUpForm, WorkshopsForm, workshops_form_class
 from .models import ParticipantRole, RegistrationStatus
 from .tokens import ExpiredToken, InvalidToken, manage_token, read_manage_token, was_mailed
@@ -33,16 +33,7 @@ def _open_meeting(slug: str):
 
 
 def _error_message(error: services.RegistrationError) -> str:
-    messages = {
-        "closed": _("Aanmelden voor deze bijeenkomst is niet (meer) mogelijk."),
-        "cancelled": _("Deze aanmelding is al geannuleerd."),
-        "erased": _("De gegevens van deze aanmelding zijn verwijderd."),
-        "choose_workshop": _("Kies een workshop in elke ronde."),
-        "workshop_full": _(
-            "Deze workshop is inmiddels vol. Kies een andere workshop; uw aanmelding is niet gewijzigd."
-        ),
-    }
-    return messages.get(error.code, messages["closed"])
+    return wording.for_participant(error)
 
 
 @bp.route("/bijeenkomsten/<slug:slug>/aanmelden", methods=["GET", "POST"])

@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 import sqlalchemy as sa
 from sqlalchemy.orm import Session, selectinload
 
+from ..core.rules import RuleError
 from ..core.timeutil import utcnow
 from ..core.transaction import commit_point
 from ..meetings.models import Meeting, Workshop
@@ -24,13 +25,8 @@ from . import mails
 from .models import ParticipantRole, Registration, RegistrationStatus, WorkshopChoice
 
 
-class RegistrationError(Exception):
-    """A rule refused the request; `code` tells the route which message to show."""
-
-    def __init__(self, code: str, **details):
-        super().__init__(code)
-        self.code = code
-        self.details = details
+class RegistrationError(RuleError):
+    """A registration rule refused the request; registrations/wording.py words its code."""
 
 
 @dataclass
