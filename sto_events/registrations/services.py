@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import hashlib
 import hmac
-import time
 import unicodedata
 from dataclasses import dataclass, field
 
@@ -107,21 +106,8 @@ def _check_choices(meeting: Meeting, workshops: dict[int, int], every_round: boo
     return valid
 
 
-#: Test-only switch: take seats the naive way (read, then write) and skip the meeting lock, so the race tests can
-#: show they would catch an overbooking. Never set outside tests.
-UNSAFE_SEATS_FOR_TESTS = False
-
-
 def _take_one(session: Session, model, row_id: int) -> bool:
-    if UNSAFE_SEATS_FOR_TESTS:  # the naive take below is test scaffolding: make mutate leaves it alone
-        naive = sa.select(model.taken, model.capacity).where(model.id == row_id)  # pragma: no mutate
-        taken, capacity = session.execute(naive).one()
-        if taken >= capacity:  # pragma: no mutate
-            return False  # pragma: no mutate
-        time.sleep(0.01)  # pragma: no mutate - widens the window between the check and the write
-        session.execute(sa.update(model).where(model.id == row_id).values(taken=taken + 1)  # pragma: no mutate
-                        .execution_options(synchronize_session=False))  # pragma: no mutate
-        return True  # pragma: no mutate
+    """Take one place by a conditional UPDATE: the check and the take are one statement, so they cannot race."""
     result = session.execute(
         sa.update(model)
         .where(model.id == row_id, model.taken < model.capacity)
@@ -162,8 +148,6 @@ def lock_meeting(session: Session, meeting_id: int) -> None:
     Without it a sign-up that finds the meeting full could commit its waiting-list row just after a
     cancellation looked for someone to promote, leaving a seat empty while the newcomer waits.
     """
-    if UNSAFE_SEATS_FOR_TESTS:
-        return
     session.execute(sa.select(Meeting.id).where(Meeting.id == meeting_id).with_for_update())
 
 
