@@ -3,17 +3,26 @@
 from __future__ import annotations
 
 from flask import render_template
-from flask_babel import force_locale
+from flask_babel import force_locale, get_locale
 from sqlalchemy.orm import Session
 
 from . import outbox
 from .models import OutboxMessage
 
 
-def render(template: str, context: dict, locale: str = "nl") -> tuple[str, str]:
-    """Text and HTML of `template` (a name under templates/ without its .txt/.html) in `locale`."""
+def render(template: str, context: dict, locale: str | None = None) -> tuple[str, str]:
+    """Text and HTML of `template` (a name under templates/ without its .txt/.html) in `locale`, or in the current
+    one when None (the caller's subject is then in the same language)."""
+    if locale is None:
+        return render_template(f"{template}.txt", **context), render_template(f"{template}.html", **context)
     with force_locale(locale):
-        return (render_template(f"{template}.txt", **context), render_template(f"{template}.html", **context))
+        return render(template, context)
+
+
+def current_locale() -> str:
+    """The language now in force (the request's, or one forced by the caller); Dutch outside a request."""
+    locale = get_locale()
+    return locale.language if locale else "nl"
 
 
 def queue(
@@ -25,7 +34,7 @@ def queue(
     subject: str,
     about: tuple[str, int] | None = None,
     person: str | None = None,
-    locale: str = "nl",
+    locale: str | None = None,
     kind: str | None = None,
     ics: bytes | None = None,
     ics_method: str | None = None,
@@ -36,7 +45,8 @@ def queue(
 
     `kind` defaults to the template's last name part ("email/registrations/registration_confirmed" →
     "registration_confirmed"); `about` (kind, id) and `person` let erasure and the back office find the mail
-    without the outbox knowing the domain it came from. The subject is the caller's, already in `locale`."""
+    without the outbox knowing the domain it came from. The subject is the caller's, already in `locale` (None: the
+    current language, which the outbox row then records)."""
     body_text, body_html = render(template, context, locale)
     return outbox.queue(
         session,
@@ -51,5 +61,5 @@ def queue(
         ics_method=ics_method,
         qr_payload=qr_payload,
         mailing_id=mailing_id,
-        locale=locale,
+        locale=locale or current_locale(),
     )
