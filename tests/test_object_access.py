@@ -23,6 +23,7 @@ from sto_events.organisations import companies
 from sto_events.organisations.models import Organisation
 from sto_events.organisations.vocabulary import OrganisationKind
 from sto_events.places import services as places
+from sto_events.regions.models import Region
 from sto_events.registrations import services, tokens
 from sto_events.registrations.models import Registration, RegistrationStatus
 from tests.conftest import PASSWORD, page_csrf
@@ -44,8 +45,12 @@ GROUPS = {
         "registrations.validate_field", "registrations.workshop_picker",
     },
     "public_directory": lambda endpoint: endpoint in {"regions.detail", "organisations.detail"},
+    # Manage pages under the object's own URL, decided by the domain's policy before any view (core.scope).
+    "region_scope": lambda endpoint: endpoint.startswith("region_scope."),
+    "organisation_scope": lambda endpoint: endpoint.startswith("organisation_scope."),
     "static": lambda endpoint: endpoint == "static",
 }
+SCOPED = {"region_scope", "organisation_scope"}
 ACTORS = ["visitor", "participant", Role.REGION_COORDINATOR, Role.COMPANY_CONTACT, Role.SCHOOL_CONTACT,
           Role.ORGANISER]
 #: Values a hostile form would carry: enough for any of our forms to act if the route let it.
@@ -95,6 +100,8 @@ def world(app, make_meeting, make_user):
         unverified = Organisation(key="KVK-1", kind=OrganisationKind.COMPANY, name="Nog Niet Geverifieerd BV",
                                   place=places.by_label(session, "Zwolle"))
         session.add(unverified)
+        region = Region(slug="regio-van-een-ander", name="Regio van een ander")
+        session.add(region)
         session.commit()
         invited = accounts.invite(session, "nieuw.regio@stotest.nl", "Nieuwe Regio", Role.REGION_COORDINATOR,
                                   organiser)
@@ -110,7 +117,7 @@ def world(app, make_meeting, make_user):
             theirs=SimpleNamespace(id=theirs.id, public_id=theirs.public_id,
                                    manage=tokens.manage_token(theirs), check_in=tokens.check_in_token(theirs)),
             mailing_id=mailing.id, invitation=invitation, reset=reset, organiser_email=organiser_email,
-            user_id=invited.id, unverified_company_id=unverified.id,
+            user_id=invited.id, unverified_company_id=unverified.id, region_slug=region.slug,
         )
     # The participant signs up over HTTP, so the browser's session knows their own registration too.
     participant = app.test_client()
@@ -153,6 +160,11 @@ def foreign_values(rule, world) -> list[dict]:
         # with a guessed key, and nonsense.
         forged = URLSafeTimedSerializer("not-our-secret", salt=companies.SALT).dumps({"name": "Overgenomen BV"})
         return [{"token": t} for t in (world.theirs.manage, forged, world.invitation, "x")]
+    if group in SCOPED:
+        # Somebody else's region or organisation; as a child, a person who is no member of it (a 404 even for an
+        # organiser, who may open the scope itself).
+        scope = {"slug": world.region_slug, "organisation_id": world.unverified_company_id, "user_id": world.user_id}
+        return [{arg: scope[arg] for arg in rule.arguments}]
     if group == "public_directory":
         # Not public: a company no organiser has verified yet; a region that does not exist.
         return [{arg: {"organisation_id": world.unverified_company_id, "slug": "bestaat-niet"}[arg]
@@ -179,7 +191,16 @@ def client_for(app, actor, world):
 
 def check(actor, group: str, method: str, url: str, response) -> None:
     code, where = response.status_code, (actor, method, url)
-    if group == "back_office":
+    if group in SCOPED:
+        if actor in ("visitor", "participant"):
+            assert code in (302, 303) and response.headers["Location"].startswith("/inloggen"), (*where, code)
+        elif actor == Role.ORGANISER:
+            # Organisers manage every region and organisation, but a child is found only within its scope.
+            expected_404 = "/beeindigen" in url
+            assert code == 404 if expected_404 else (code < 500 and code != 403), (*where, code)
+        else:
+            assert code == 403, (*where, code)
+    elif group == "back_office":
         if actor in ("visitor", "participant"):
             assert code in (302, 303) and response.headers["Location"].startswith("/inloggen"), (*where, code)
         elif actor == Role.ORGANISER:
