@@ -3,7 +3,8 @@ somebody else's object: 403 or 404 (visitors go to the login page for the back o
 
 A new route with arguments fails `test_every_route_with_arguments_is_listed` until it is added to GROUPS below, with
 what "somebody else's object" means for it. The manage pages under an object's own URL (region_scope,
-organisation_scope) are also tried by each actor against their own object, which must open. Extra form fields that name a role or another owner are ignored.
+organisation_scope) are also tried by each actor against their own object, which must open. Extra form fields that
+name a role or another owner are ignored.
 """
 
 from __future__ import annotations
