@@ -66,13 +66,6 @@ def register_cli(app) -> None:
         from .regions.demo import seed as seed_regions
 
         click.echo(f"{len(seed_regions(db.session))} demo regions added")
-        if app.config["ENV_NAME"] != "production":
-            # Development only: one login per kind of user, with a password made now.
-            from .regions.demo import demo_accounts
-
-            click.echo("Demo logins (development mode only; new passwords on every start):")
-            for kind, email, password in demo_accounts(db.session):
-                click.echo(f"  {kind}: {email} / {password}")
         if if_empty and db.session.scalar(sa.select(sa.func.count(Meeting.id))):
             click.echo("meetings exist; demo meetings not added")
             return

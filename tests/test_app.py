@@ -7,7 +7,6 @@ import pytest
 import sqlalchemy as sa
 
 from sto_events import create_app
-from sto_events.accounts.models import User
 from sto_events.core.extensions import db
 from sto_events.core.timeutil import local
 from sto_events.meetings.models import Meeting, MeetingStatus
@@ -150,35 +149,3 @@ def test_a_query_string_that_is_not_utf8_is_no_error(client):
     response = client.get("/privacy", environ_overrides={"QUERY_STRING": "b=\xff\xfe"})  # raw bytes, as WSGI has them
     assert response.status_code == 200
     assert 'name="next" value="/privacy?' in response.get_data(as_text=True)
-
-
-def test_seed_demo_prints_one_login_per_kind_of_user_in_development_only(app, app_factory):
-    result = app.test_cli_runner().invoke(args=["seed-demo", "--if-empty"])
-    logins = re.findall(r"^  (.+): (\S+@demo\.example\.com) / (\S+)$", result.output, re.M)
-    assert [kind for kind, _email, _password in logins] == [
-        "organisator", "coördinator van Zwolle (voorbeeld)", "contactpersoon van een bedrijf",
-        "contactpersoon van een school"]
-    homes = {}
-    for _kind, email, password in logins:
-        client = app.test_client()
-        response = client.post("/inloggen", data={"email": email, "password": password,
-                                                  "csrf_token": page_csrf(client)})
-        assert response.headers["Location"] == "/mijn-omgeving", email
-        homes[email] = client.get("/mijn-omgeving").get_data(as_text=True)
-    assert 'href="/beheer/"' in homes["organisator@demo.example.com"]
-    assert 'href="/regios/zwolle/beheer/"' in homes["coordinator@demo.example.com"]
-    assert "Voorbeeld Installatietechniek" in homes["bedrijf@demo.example.com"]
-    assert "Voorbeeld Techniekcollege" in homes["school@demo.example.com"]
-    # A second start makes new passwords: the old ones stop working.
-    again = app.test_cli_runner().invoke(args=["seed-demo", "--if-empty"])
-    assert len(re.findall(r"@demo\.example\.com / ", again.output)) == 4
-    client = app.test_client()
-    old = client.post("/inloggen", data={"email": logins[0][1], "password": logins[0][2],
-                                         "csrf_token": page_csrf(client)})
-    assert old.status_code == 422
-
-    production = app_factory(ENV_NAME="production", SECRET_KEY="een-echt-geheim-" + "x" * 32)
-    output = production.test_cli_runner().invoke(args=["seed-demo", "--if-empty"]).output
-    assert "demo.example.com" not in output and "Demo logins" not in output
-    with production.app_context():
-        assert db.session.scalar(sa.select(sa.func.count()).select_from(User)) == 0

@@ -4,18 +4,14 @@ Every name says it is an example; nothing here is a real school or company."""
 
 from __future__ import annotations
 
-import secrets
-
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
-from ..accounts import services as accounts
-from ..accounts.models import Role, User
 from ..core.timeutil import utcnow
-from ..organisations.models import Organisation, OrganisationContact, OrganisationLeerweg, OrganisationProfile
+from ..organisations.models import Organisation, OrganisationLeerweg, OrganisationProfile
 from ..organisations.vocabulary import NetworkType, OrganisationKind
 from ..places.services import by_label
-from .models import PlanStatus, Region, RegionCoordinator, RegionMember, RegionProvince
+from .models import PlanStatus, Region, RegionMember, RegionProvince
 
 #: (slug, name, provinces, plan status, the places its members are in, the profiles its two schools offer)
 REGIONS = [
@@ -92,43 +88,3 @@ def seed(session: Session) -> list[Region]:
         made.append(region)
     session.commit()
     return made
-
-
-#: One demo login per kind of user: (what it shows, e-mail, name, role, the key of what it acts for or None).
-DEMO_ACCOUNTS = [
-    ("organisator", "organisator@demo.example.com", "Voorbeeld Organisator", Role.ORGANISER, None),
-    ("coördinator van Zwolle (voorbeeld)", "coordinator@demo.example.com", "Voorbeeld Coördinator",
-     Role.REGION_COORDINATOR, "zwolle"),
-    ("contactpersoon van een bedrijf", "bedrijf@demo.example.com", "Voorbeeld Bedrijfscontact", Role.COMPANY_CONTACT,
-     "DEMO-01-BEDRIJF1"),
-    ("contactpersoon van een school", "school@demo.example.com", "Voorbeeld Schoolcontact", Role.SCHOOL_CONTACT,
-     "DEMO-01-VMBO1"),
-]
-
-
-def demo_accounts(session: Session) -> list[tuple[str, str, str]]:
-    """Development only: an account per kind of user, with a fresh random password each time (so the printed
-    logins are always the right ones) and the membership that makes it that kind. Returns (kind, e-mail, password).
-
-    The caller must never call this in production mode."""
-    logins = []
-    for kind, email, name, role, key in DEMO_ACCOUNTS:
-        user = accounts.find_by_email(session, email)
-        if user is None:
-            user = User(email=email, name=name, role=role)
-            session.add(user)
-        password = secrets.token_urlsafe(12)
-        user.password_hash = accounts.hash_password(password)
-        user.active = True
-        session.flush()
-        if role == Role.REGION_COORDINATOR:
-            region_id = session.scalar(sa.select(Region.id).where(Region.slug == key))
-            if region_id is not None and session.get(RegionCoordinator, (region_id, user.id)) is None:
-                session.add(RegionCoordinator(region_id=region_id, user_id=user.id))
-        elif key is not None:
-            organisation_id = session.scalar(sa.select(Organisation.id).where(Organisation.key == key))
-            if organisation_id is not None and session.get(OrganisationContact, (organisation_id, user.id)) is None:
-                session.add(OrganisationContact(organisation_id=organisation_id, user_id=user.id))
-        logins.append((kind, email, password))
-    session.commit()
-    return logins
