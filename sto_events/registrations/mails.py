@@ -1,4 +1,4 @@
-"""One function per mail a participant receives; each renders text + HTML in the person's language."""
+"""One function per mail a participant receives; each queues text + HTML in the person's language."""
 
 from __future__ import annotations
 
@@ -7,8 +7,12 @@ from flask_babel import force_locale, gettext
 from sqlalchemy.orm import Session
 
 from ..core.urls import absolute_url
-from ..registrations.tokens import check_in_token, manage_token
-from . import ical, outbox
+from ..notifications import compose
+from . import calendar
+from .tokens import check_in_token, manage_token
+
+#: Where this domain's mail templates live (text and HTML, same name).
+TEMPLATES = "email/registrations"
 
 
 def _subject(kind: str, title: str) -> str:
@@ -25,6 +29,12 @@ def _subject(kind: str, title: str) -> str:
     return subjects[kind]
 
 
+def invitation_description(registration, manage_url: str) -> str:
+    """The text inside the calendar invitation: the meeting's details and the manage link."""
+    return render_template(f"{TEMPLATES}/_invitation_description.txt", registration=registration,
+                           meeting=registration.meeting, manage_url=manage_url)
+
+
 def _queue(session: Session, registration, kind: str, ics_method: str | None, **extra) -> None:
     with force_locale(registration.locale):
         manage_url = absolute_url("registrations.manage", token=manage_token(registration, mailed=True))
@@ -38,29 +48,27 @@ def _queue(session: Session, registration, kind: str, ics_method: str | None, **
             "with_manage_link": True,
             **extra,
         }
-        body_text = render_template(f"email/{kind}.txt", **context)
-        body_html = render_template(f"email/{kind}.html", **context)
         ics = None
         if ics_method:
             # The UID is fixed by the first invitation: later ones must replace that event, whatever the settings.
-            registration.calendar_uid = ical.registration_uid(registration)
-            description = render_template("email/_invitation_description.txt", **context)
-            ics = ical.registration_invitation(registration, ics_method, description, manage_url)
+            registration.calendar_uid = calendar.registration_uid(registration)
+            ics = calendar.invitation(registration, ics_method,
+                                               invitation_description(registration, manage_url), manage_url)
         subject = _subject(kind, registration.meeting.title)
-    outbox.queue(
+        qr_payload = (absolute_url("registrations_manage.check_in_scan", token=check_in_token(registration))
+                      if ics_method == "REQUEST" else None)
+    compose.queue(
         session,
-        kind=kind,
+        f"{TEMPLATES}/{kind}",
+        context,
         recipient=registration.email,
         subject=subject,
-        body_text=body_text,
-        body_html=body_html,
         about=("registration", registration.id),
         person=registration.email,
+        locale=registration.locale,
         ics=ics,
         ics_method=ics_method,
-        locale=registration.locale,
-        qr_payload=absolute_url("registrations_manage.check_in_scan", token=check_in_token(registration))
-        if ics_method == "REQUEST" else None,
+        qr_payload=qr_payload,
     )
 
 
@@ -107,17 +115,18 @@ def registration_link(session: Session, registration) -> None:
     _queue(session, registration, "registration_link", None)
 
 
+def _mailing_context(registration, subject: str, body: str) -> dict:
+    return {"registration": registration, "meeting": registration.meeting, "body": body, "subject": subject}
+
+
 def render_attendee_mailing(registration, subject: str, body: str) -> tuple[str, str]:
     """Text and HTML of an organiser's message as this person gets it (also the preview)."""
-    with force_locale(registration.locale):
-        context = {"registration": registration, "meeting": registration.meeting, "body": body, "subject": subject}
-        return (render_template("email/attendee_mailing.txt", **context),
-                render_template("email/attendee_mailing.html", **context))
+    return compose.render(f"{TEMPLATES}/attendee_mailing", _mailing_context(registration, subject, body),
+                          registration.locale)
 
 
 def attendee_mailing(session: Session, registration, mailing) -> None:
-    text, html = render_attendee_mailing(registration, mailing.subject, mailing.body)
-    outbox.queue(session, kind="attendee_mailing", recipient=registration.email, subject=mailing.subject,
-                 body_text=text, body_html=html, about=("registration", registration.id),
-                 person=registration.email, mailing_id=mailing.id,
-                 locale=registration.locale)
+    context = _mailing_context(registration, mailing.subject, mailing.body)
+    compose.queue(session, f"{TEMPLATES}/attendee_mailing", context,
+                  recipient=registration.email, subject=mailing.subject, about=("registration", registration.id),
+                  person=registration.email, mailing_id=mailing.id, locale=registration.locale)
