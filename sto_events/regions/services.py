@@ -99,3 +99,13 @@ def regions_of(session: Session, organisation: Organisation) -> list[Region]:
         sa.select(Region).join(RegionMember, RegionMember.region_id == Region.id)
         .where(RegionMember.organisation_id == organisation.id).order_by(Region.name)
     ))
+
+
+def choices(session: Session) -> list[tuple[int, str]]:
+    """Every region as (id, name), by name: what a form offers where a person names their region."""
+    return [(region_id, name) for region_id, name in
+            session.execute(sa.select(Region.id, Region.name).order_by(Region.name, Region.id))]
+
+
+def exists(session: Session, region_id: int) -> bool:
+    return session.get(Region, region_id) is not None
