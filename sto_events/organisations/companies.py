@@ -173,6 +173,12 @@ def confirm(session: Session, application: Application) -> tuple[Organisation, U
     return company, user, secret
 
 
+def waiting_count(session: Session) -> int:
+    """How many companies wait for an organiser to verify them (one count, for the back office's navigation)."""
+    return session.scalar(sa.select(sa.func.count()).select_from(Organisation).where(
+        Organisation.kind == OrganisationKind.COMPANY, Organisation.verified_at.is_(None)))
+
+
 def awaiting_verification(session: Session) -> list[tuple[Organisation, list[User]]]:
     """Companies nobody has verified yet, oldest first, each with its contacts."""
     companies = list(session.scalars(
