@@ -13,6 +13,7 @@ from ..core.urls import safe_next
 from ..ratelimits import web as ratelimits
 from . import services, sessions, wording
 from .forms import ChangePasswordForm, ForgotPasswordForm, LoginForm, SetPasswordForm, role_labels
+from .home import sections_for
 from .models import Role, TokenPurpose
 
 bp = Blueprint("accounts", __name__)
@@ -28,8 +29,20 @@ def _password_rules(email: str) -> tuple[ratelimits.Rule, ratelimits.Rule]:
     )
 
 
-def _home_for(user) -> str:
-    return url_for("backoffice.index") if user.has_role(Role.ORGANISER) else url_for("accounts.account")
+def _home_for(_user) -> str:
+    """Where a login lands unless `next` says otherwise: everyone's own Mijn omgeving."""
+    return url_for("accounts.home")
+
+
+@bp.get("/mijn-omgeving")
+@login_required
+@no_store
+def home():
+    """Mijn omgeving: the regions and organisations this person acts for, with what they can do there; organisers
+    also find the back office here."""
+    user = current_user._get_current_object()
+    return render_template("accounts/home.html", sections=sections_for(user),
+                           organiser=user.has_role(Role.ORGANISER))
 
 
 @bp.route("/inloggen", methods=["GET", "POST"])

@@ -9,7 +9,8 @@ from sto_events.core import navigation
 from sto_events.core.access import organisers_only
 
 EXPECTED = [("/beheer/", "Bijeenkomsten"), ("/beheer/dashboard", "Dashboard"),
-            ("/beheer/organisaties/", "Organisaties"), ("/beheer/gebruikers", "Gebruikers"),
+            ("/beheer/organisaties/", "Organisaties"), ("/beheer/regios/", "Regio's"),
+            ("/beheer/gebruikers", "Gebruikers"),
             ("/beheer/logboek", "Logboek")]
 
 
