@@ -9,7 +9,7 @@ from ..core.rules import RuleError, word
 WORDING = {
     "password_too_short": _l("Gebruik minstens %(min)d tekens."),
     "exists": _l("Er is al een account met dit e-mailadres."),
-    "inactive": _l("Het account met dit e-mailadres staat uit. Zet het eerst weer aan."),
+    "inactive": _l("Het account bij dit e-mailadres is uitgeschakeld. Vraag het ondersteuningsteam om hulp."),
     "invalid_token": _l("Deze link is niet (meer) geldig. Een link werkt maar één keer."),
     "expired_token": _l("Deze link is verlopen. Vraag een nieuwe aan."),
     "wrong_password": _l("Dit is niet uw huidige wachtwoord."),

@@ -13,9 +13,11 @@ WORDING = {
                          "om u uit te nodigen, of mail het ondersteuningsteam."),
     "unknown_place": _l("Deze plaats kennen we niet meer. Meld uw bedrijf opnieuw aan."),
     "already_verified": _l("Dit bedrijf is al geverifieerd."),
-    "already": _l("Deze persoon hoort hier al bij."),
+    # Memberships: an invitation into an organisation (regions/wording.py words the same codes for a region).
+    "already": _l("Deze persoon is al contactpersoon van deze organisatie."),
+    "inactive": _l("Het account bij dit e-mailadres is uitgeschakeld. Vraag het ondersteuningsteam om hulp."),
 }
 
 
 def text(error: RuleError | str) -> str:
-    return word(WORDING, error)
+    return word(WORDING, error, WORDING["inactive"])
