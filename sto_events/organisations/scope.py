@@ -15,7 +15,7 @@ from ..accounts.models import Role
 from ..core.access import actor
 from ..core.extensions import db
 from ..core.scope import scope_to
-from . import memberships, policy, services
+from . import memberships, policy, services, wording
 from .forms import EndMembershipForm, InviteMemberForm, OrganisationForm, organisation_values
 from .vocabulary import LEERWEGEN, OFFER_KINDS, PROFILES, kind_labels
 
@@ -33,11 +33,7 @@ def _vocabulary():
 
 def membership_error_text(code: str) -> str:
     """Why an invitation into an organisation was refused, in the reader's language."""
-    texts = {
-        "already": _("Deze persoon is al contactpersoon van deze organisatie."),
-        "inactive": _("Het account bij dit e-mailadres is uitgeschakeld. Vraag het ondersteuningsteam om hulp."),
-    }
-    return texts.get(code, texts["inactive"])
+    return wording.text(code)
 
 
 def _is_organiser() -> bool:

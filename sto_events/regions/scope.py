@@ -15,7 +15,7 @@ from ..core.access import actor
 from ..core.extensions import db
 from ..core.scope import scope_to
 from ..organisations.forms import EndMembershipForm, InviteMemberForm
-from . import memberships, policy, services
+from . import memberships, policy, services, wording
 from .forms import RegionForm, region_values
 from .models import plan_status_labels
 
@@ -26,11 +26,7 @@ scope_to(bp, arg="slug", name="region", load=lambda slug: services.by_slug(db.se
 
 def membership_error_text(code: str) -> str:
     """Why an invitation into a region was refused, in the reader's language."""
-    texts = {
-        "already": _("Deze persoon is al coördinator van deze regio."),
-        "inactive": _("Het account bij dit e-mailadres is uitgeschakeld. Vraag het ondersteuningsteam om hulp."),
-    }
-    return texts.get(code, texts["inactive"])
+    return wording.membership_text(code)
 
 
 def _is_organiser() -> bool:
@@ -55,8 +51,8 @@ def edit():
         return _edit_page(form, 422 if form.is_submitted() else 200)
     try:
         changed = services.update_region(db.session, region, actor(), region_values(form))
-    except services.RegionError:
-        form.name.errors.append(_("Er is al een regio met deze naam."))
+    except services.RegionError as error:
+        form.name.errors.append(wording.text(error))
         return _edit_page(form, 422)
     db.session.commit()
     flash(_("De gegevens van de regio zijn opgeslagen.") if changed else _("Er was niets veranderd."), "ok")
