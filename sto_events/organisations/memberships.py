@@ -10,16 +10,13 @@ from sqlalchemy.orm import Session
 from ..accounts import services as accounts
 from ..accounts.models import Role, User
 from ..audit import services as audit
+from ..core.rules import RuleError
 from .models import Organisation, OrganisationContact
 from .vocabulary import OrganisationKind
 
 
-class MembershipError(Exception):
+class MembershipError(RuleError):
     """A refused change of a membership: "already" (is a member), "inactive" (the account is switched off)."""
-
-    def __init__(self, code: str):
-        super().__init__(code)
-        self.code = code
 
 
 def contact_role(organisation: Organisation) -> Role:

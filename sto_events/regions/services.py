@@ -9,6 +9,7 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Session, selectinload
 
 from ..audit import services as audit
+from ..core.rules import RuleError
 from ..organisations.models import Organisation, OrganisationProfile
 from ..organisations.services import public_filter
 from ..organisations.vocabulary import PROFILES, OrganisationKind
@@ -102,12 +103,8 @@ def regions_of(session: Session, organisation: Organisation) -> list[Region]:
     ))
 
 
-class RegionError(Exception):
+class RegionError(RuleError):
     """A refused change of a region: "name_taken" (another region has this name)."""
-
-    def __init__(self, code: str):
-        super().__init__(code)
-        self.code = code
 
 
 def by_slug(session: Session, slug: str) -> Region | None:
