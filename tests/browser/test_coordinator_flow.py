@@ -55,6 +55,7 @@ def test_invited_coordinator_lands_on_mijn_omgeving_and_edits_only_their_region(
     deliver_outbox(live_app)
     [mail] = smtp.inbox.to("rik@regio.nl")
     link = re.search(r"(http://\S+/uitnodiging/\S+)", mail.get_body(("plain",)).get_content()).group(1)
+    assert own_name in mail.get_body(("plain",)).get_content()  # the mail names the region
 
     # The coordinator accepts, logs in from the header and lands on Mijn omgeving.
     page.goto(link)
@@ -87,6 +88,7 @@ def test_invited_coordinator_lands_on_mijn_omgeving_and_edits_only_their_region(
     assert response.status == 403
     response = page.goto(f"{live_server.url}/regios/bestaat-niet/beheer/")
     assert response.status == 404
+    assert page.goto(f"{live_server.url}/beheer/regios/").status == 403  # the organisers' list is not theirs
     with live_app.app_context():
         other_description = db.session.scalar(sa.select(Region.description).where(Region.slug == other))
     assert other_description == ""
