@@ -9,10 +9,10 @@ from sto_events.core import navigation
 from sto_events.core.access import organisers_only
 
 EXPECTED = [("/beheer/", "Bijeenkomsten"), ("/beheer/dashboard", "Dashboard"),
-            ("/beheer/organisaties/", "Organisaties"), ("/beheer/organisaties/te-verifieren", "Bedrijven te verifiëren"),
+            ("/beheer/organisaties/", "Organisaties"),
+            ("/beheer/organisaties/te-verifieren", "Bedrijven te verifiëren"),
             ("/beheer/regios/", "Regio's"),
-            ("/beheer/gebruikers", "Gebruikers"),
-            ("/beheer/logboek", "Logboek")]
+            ("/beheer/gebruikers", "Gebruikers"), ("/beheer/logboek", "Logboek")]
 
 
 def nav_links(page: str) -> list[tuple[str, str]]:

@@ -18,9 +18,9 @@ from sto_events import ROOT
 from sto_events.accounts.models import Role
 from sto_events.audit.models import AuditEntry
 from sto_events.core.extensions import db
+from sto_events.regions.models import Region
 from sto_events.registrations import services
 from sto_events.registrations.models import Registration, WorkshopChoice
-from sto_events.regions.models import Region
 from sto_events.reporting import stats
 from tests.registrations.helpers import signup_data
 from tests.registrations.test_routes import csrf_token, form_data, registrations, sign_up
