@@ -9,7 +9,7 @@ the session databases go there too. Prints caught/total per module and every sur
     .venv/bin/python tests/mutation/run.py outbox          # targets whose path contains "outbox"
     .venv/bin/python tests/mutation/run.py --keep          # keep the temporary directory (its path is printed)
     .venv/bin/python tests/mutation/run.py --jobs 1        # one mutant at a time (default: two)
-    .venv/bin/python tests/mutation/run.py outbox --lines 240-330   # mutate only those lines of the target
+    .venv/bin/python tests/mutation/run.py outbox --lines 240-330,94   # mutate only those lines of the target
     .venv/bin/python tests/mutation/run.py --rescore DIR   # score a kept session again, without running anything
     .venv/bin/python tests/mutation/run.py --report bench/results/mutation.txt   # also write the table there
 
@@ -126,7 +126,7 @@ def session_name(module: str) -> str:
     return Path(module).parent.name + "_" + Path(module).stem
 
 
-def mutate(module: str, tests: list[str], work: Path, jobs: int, lines: tuple[int, int] | None) -> float:
+def mutate(module: str, tests: list[str], work: Path, jobs: int, lines: list[tuple[int, int]] | None) -> float:
     """Run every mutant of `module`, spread over `jobs` workers (each with its own tree and session database);
     returns the seconds it took. The outcomes stay in the session databases under `work` (see `collect`)."""
     name = session_name(module)
@@ -138,10 +138,11 @@ def mutate(module: str, tests: list[str], work: Path, jobs: int, lines: tuple[in
     run([str(BIN / "cr-filter-pragma"), str(session)], tree(work, 0))  # lines marked "# pragma: no mutate"
     if lines:
         with sqlite3.connect(session) as db:
-            db.execute(
-                "INSERT INTO work_results (worker_outcome, output, job_id) SELECT 'SKIPPED', ?, job_id "
-                "FROM mutation_specs WHERE (start_pos_row < ? OR start_pos_row > ?) "
-                "AND job_id NOT IN (SELECT job_id FROM work_results)", (OUTSIDE_LINES, *lines))
+            outside = [job for job, row in db.execute("SELECT job_id, start_pos_row FROM mutation_specs "
+                                                      "WHERE job_id NOT IN (SELECT job_id FROM work_results)")
+                       if not any(first <= row <= last for first, last in lines)]
+            db.executemany("INSERT INTO work_results (worker_outcome, output, job_id) VALUES ('SKIPPED', ?, ?)",
+                           [(OUTSIDE_LINES, job) for job in outside])
     run([str(BIN / "cosmic-ray"), "baseline", str(config)], tree(work, 0))  # fails when the tests are red already
     with sqlite3.connect(session) as db:
         pending = [job for (job,) in db.execute(
@@ -235,7 +236,7 @@ def collect(module: str, work: Path) -> Outcome:
 def load_equivalents(path: Path = EQUIVALENTS) -> list[dict]:
     if not path.exists():
         return []
-    entries = tomllib.loads(path.read_text())["equivalent"]
+    entries = tomllib.loads(path.read_text()).get("equivalent", [])
     for entry in entries:
         missing = {"module", "operator", "line", "code", "reason"} - entry.keys()
         if missing or not entry["reason"].strip():
@@ -309,15 +310,19 @@ def report(outcome: Outcome, problems: list[str]) -> None:
     sys.stdout.flush()
 
 
-def line_range(text: str) -> tuple[int, int]:
-    first, _, last = text.partition("-")
-    try:
-        bounds = int(first), int(last or first)
-    except ValueError:
-        raise argparse.ArgumentTypeError("expected A-B, such as 240-330") from None
-    if bounds[0] < 1 or bounds[1] < bounds[0]:
-        raise argparse.ArgumentTypeError("expected 1 <= A <= B")
-    return bounds
+def line_ranges(text: str) -> list[tuple[int, int]]:
+    """`A-B`, a single line `A`, or several of them separated by commas: `94,150-160,216`."""
+    ranges = []
+    for piece in text.split(","):
+        first, _, last = piece.strip().partition("-")
+        try:
+            bounds = int(first), int(last or first)
+        except ValueError:
+            raise argparse.ArgumentTypeError("expected A-B, such as 240-330, or several: 94,150-160") from None
+        if bounds[0] < 1 or bounds[1] < bounds[0]:
+            raise argparse.ArgumentTypeError("expected 1 <= A <= B")
+        ranges.append(bounds)
+    return ranges
 
 
 def main() -> int:
@@ -325,7 +330,8 @@ def main() -> int:
     parser.add_argument("only", nargs="*", help="run only targets whose path contains one of these words")
     parser.add_argument("--keep", action="store_true", help="keep the temporary directory")
     parser.add_argument("--jobs", type=int, default=2, help="mutants tested at the same time (default 2)")
-    parser.add_argument("--lines", type=line_range, metavar="A-B", help="mutate only lines A to B of each target")
+    parser.add_argument("--lines", type=line_ranges, metavar="A-B",
+                        help="mutate only lines A to B of each target (or several ranges: 94,150-160)")
     parser.add_argument("--rescore", type=Path, metavar="DIR",
                         help="score the sessions kept in DIR (by --keep) again, with the current equivalents")
     parser.add_argument("--report", type=Path, metavar="FILE", help="also write the table of scores to FILE")
