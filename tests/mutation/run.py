@@ -210,14 +210,14 @@ def collect(module: str, work: Path) -> Outcome:
     shares = sorted(work.glob(f"{name}.[0-9]*.sqlite"))
     if not shares:
         raise FileNotFoundError(f"no session of {module} in {work}")
-    done = set()
+    done, jobs = set(), set()
     for share in shares:
         with sqlite3.connect(share) as db:
             rows = db.execute(
                 "SELECT r.job_id, r.worker_outcome, r.test_outcome, r.diff, r.output, m.start_pos_row, "
                 "m.operator_name, m.occurrence "
                 "FROM work_results r JOIN mutation_specs m ON m.job_id = r.job_id").fetchall()
-            jobs = {job for (job,) in db.execute("SELECT job_id FROM work_items")}
+            jobs.update(job for (job,) in db.execute("SELECT job_id FROM work_items"))
         for job, worker_outcome, test_outcome, diff, output, line, operator, occurrence in rows:
             if worker_outcome == "SKIPPED":
                 if output != OTHER_WORKER and share == shares[0]:
