@@ -11,6 +11,7 @@ the session databases go there too. Prints caught/total per module and every sur
     .venv/bin/python tests/mutation/run.py --jobs 1        # one mutant at a time (default: two)
     .venv/bin/python tests/mutation/run.py outbox --lines 240-330,94   # mutate only those lines of the target
     .venv/bin/python tests/mutation/run.py --rescore DIR   # score a kept session again, without running anything
+    .venv/bin/python tests/mutation/run.py --again DIR     # run its survivors and unrun mutants against today's tests
     .venv/bin/python tests/mutation/run.py --report bench/results/mutation.txt   # also write the table there
 
 A survivor that no test can catch, because the changed program behaves the same, is listed with the reason in
@@ -120,29 +121,39 @@ def tree(work: Path, number: int) -> Path:
 
 OTHER_WORKER = "left to another worker"
 OUTSIDE_LINES = "outside --lines"
+#: A never-run mutant that --again --lines left out: still counted as not run.
+LEFT_FOR_LATER = "left for a later run"
 
 
 def session_name(module: str) -> str:
     return Path(module).parent.name + "_" + Path(module).stem
 
 
-def mutate(module: str, tests: list[str], work: Path, jobs: int, lines: list[tuple[int, int]] | None) -> float:
+def mutate(module: str, tests: list[str], work: Path, jobs: int, lines: list[tuple[int, int]] | None,
+           again: Path | None = None, only_survivors: bool = False) -> float:
     """Run every mutant of `module`, spread over `jobs` workers (each with its own tree and session database);
-    returns the seconds it took. The outcomes stay in the session databases under `work` (see `collect`)."""
+    returns the seconds it took. The outcomes stay in the session databases under `work` (see `collect`).
+
+    With `again` (a directory kept by an earlier run of the same module source), only the mutants that survived
+    there or were never run are run, against the tests as they are now; the others keep their outcome."""
     name = session_name(module)
     config, session = work / f"{name}.toml", work / f"{name}.sqlite"
     config.write_text(config_text(module, tests))
     started = time.monotonic()
-    run([str(BIN / "cosmic-ray"), "init", str(config), str(session)], tree(work, 0))
-    run([str(BIN / "cr-filter-operators"), str(session), str(config)], tree(work, 0))
-    run([str(BIN / "cr-filter-pragma"), str(session)], tree(work, 0))  # lines marked "# pragma: no mutate"
-    if lines:
-        with sqlite3.connect(session) as db:
-            outside = [job for job, row in db.execute("SELECT job_id, start_pos_row FROM mutation_specs "
-                                                      "WHERE job_id NOT IN (SELECT job_id FROM work_results)")
-                       if not any(first <= row <= last for first, last in lines)]
-            db.executemany("INSERT INTO work_results (worker_outcome, output, job_id) VALUES ('SKIPPED', ?, ?)",
-                           [(OUTSIDE_LINES, job) for job in outside])
+    if again:
+        resume(module, again, session, lines, only_survivors)
+    else:
+        (work / f"{name}.source").write_bytes((ROOT / module).read_bytes())  # what the kept session mutated
+        run([str(BIN / "cosmic-ray"), "init", str(config), str(session)], tree(work, 0))
+        run([str(BIN / "cr-filter-operators"), str(session), str(config)], tree(work, 0))
+        run([str(BIN / "cr-filter-pragma"), str(session)], tree(work, 0))  # lines marked "# pragma: no mutate"
+        if lines:
+            with sqlite3.connect(session) as db:
+                outside = [job for job, row in db.execute("SELECT job_id, start_pos_row FROM mutation_specs "
+                                                          "WHERE job_id NOT IN (SELECT job_id FROM work_results)")
+                           if not any(first <= row <= last for first, last in lines)]
+                db.executemany("INSERT INTO work_results (worker_outcome, output, job_id) VALUES ('SKIPPED', ?, ?)",
+                               [(OUTSIDE_LINES, job) for job in outside])
     run([str(BIN / "cosmic-ray"), "baseline", str(config)], tree(work, 0))  # fails when the tests are red already
     with sqlite3.connect(session) as db:
         pending = [job for (job,) in db.execute(
@@ -162,6 +173,40 @@ def mutate(module: str, tests: list[str], work: Path, jobs: int, lines: list[tup
         if worker.wait() != 0:
             raise subprocess.CalledProcessError(worker.returncode, worker.args, "", worker.stderr.read())
     return time.monotonic() - started
+
+
+def resume(module: str, kept: Path, session: Path, lines: list[tuple[int, int]] | None,
+           only_survivors: bool = False) -> None:
+    """A session for `--again`: the kept outcomes of every worker merged into one database, with the survivors'
+    and the never-run mutants' outcomes removed, so that `cosmic-ray exec` runs exactly those (within `lines`)."""
+    name = session_name(module)
+    shares = sorted(kept.glob(f"{name}.[0-9]*.sqlite"))
+    if not shares:
+        raise SystemExit(f"no session of {module} in {kept}")
+    source = kept / f"{name}.source"
+    if not source.exists():
+        source = kept / "tree0" / module
+    if source.read_bytes() != (ROOT / module).read_bytes():
+        raise SystemExit(f"{module} changed since the session in {kept} was made: run it afresh")
+    shutil.copy(shares[0], session)
+    with sqlite3.connect(session) as db:
+        for share in shares[1:]:
+            with sqlite3.connect(share) as other:
+                rows = other.execute("SELECT worker_outcome, output, test_outcome, diff, job_id FROM work_results "
+                                     "WHERE worker_outcome != 'SKIPPED'").fetchall()
+            db.executemany("INSERT OR REPLACE INTO work_results (worker_outcome, output, test_outcome, diff, job_id) "
+                           "VALUES (?, ?, ?, ?, ?)", rows)
+        db.execute("DELETE FROM work_results WHERE worker_outcome = 'SKIPPED' AND output IN (?, ?)",
+                   (OTHER_WORKER, LEFT_FOR_LATER))
+        inside = {job for job, row in db.execute("SELECT job_id, start_pos_row FROM mutation_specs")
+                  if not lines or any(first <= row <= last for first, last in lines)}
+        survived = {job for (job,) in db.execute(
+            "SELECT job_id FROM work_results WHERE worker_outcome = 'NORMAL' AND test_outcome = 'SURVIVED'")}
+        db.executemany("DELETE FROM work_results WHERE job_id = ?", [(job,) for job in survived & inside])
+        never_run = {job for (job,) in db.execute(
+            "SELECT job_id FROM work_items WHERE job_id NOT IN (SELECT job_id FROM work_results)")}
+        db.executemany("INSERT INTO work_results (worker_outcome, output, job_id) VALUES ('SKIPPED', ?, ?)",
+                       [(LEFT_FOR_LATER, job) for job in (never_run if only_survivors else never_run - inside)])
 
 
 @dataclass(frozen=True)
@@ -220,7 +265,7 @@ def collect(module: str, work: Path) -> Outcome:
             jobs.update(job for (job,) in db.execute("SELECT job_id FROM work_items"))
         for job, worker_outcome, test_outcome, diff, output, line, operator, occurrence in rows:
             if worker_outcome == "SKIPPED":
-                if output != OTHER_WORKER and share == shares[0]:
+                if output not in (OTHER_WORKER, LEFT_FOR_LATER) and share == shares[0]:
                     outcome.skipped += 1  # filtered out (operator, pragma, --lines): the same in every share
                 continue
             done.add(job)
@@ -334,6 +379,11 @@ def main() -> int:
                         help="mutate only lines A to B of each target (or several ranges: 94,150-160)")
     parser.add_argument("--rescore", type=Path, metavar="DIR",
                         help="score the sessions kept in DIR (by --keep) again, with the current equivalents")
+    parser.add_argument("--again", type=Path, metavar="DIR",
+                        help="run only the survivors and the never-run mutants of the session kept in DIR, against "
+                             "the tests as they are now (the module must be unchanged); keep the rest's outcomes")
+    parser.add_argument("--only-survivors", action="store_true",
+                        help="with --again: run the survivors only, and leave the never-run mutants for later")
     parser.add_argument("--report", type=Path, metavar="FILE", help="also write the table of scores to FILE")
     options = parser.parse_args()
     if options.jobs < 1:
@@ -362,7 +412,8 @@ def main() -> int:
             for module, tests in targets.items():
                 print(f"mutating {module} against {' '.join(tests)} ...", flush=True)
                 try:
-                    seconds = mutate(module, tests, work, options.jobs, options.lines)
+                    seconds = mutate(module, tests, work, options.jobs, options.lines, options.again,
+                                     options.only_survivors)
                 except subprocess.CalledProcessError as exc:
                     print(f"{' '.join(exc.cmd[:2])} failed:\n{exc.stdout}\n{exc.stderr}", file=sys.stderr)
                     return 2

@@ -433,6 +433,7 @@ def test_mails_about_any_of_several_subjects_or_about_a_person_are_found(app):
             return set(db.session.scalars(sa.select(OutboxMessage.id).where(outbox.concerning(**where))))
 
         assert found(about_ids=("registration", [1, 3])) == {first, third}
+        assert found(about_ids=("meeting", [1])) == {meeting}  # not registration 1: another kind of subject
         assert found(about=("registration", 2)) == {second}
         assert found(about=("meeting", 1), person=" P@School.nl ") == {meeting, loose}
         assert found(people=["p@school.nl", "Q@school.nl"]) == {loose, other}
