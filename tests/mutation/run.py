@@ -349,7 +349,7 @@ def report(outcome: Outcome, problems: list[str]) -> None:
         print(f"  equivalent ({len(outcome.equivalent)}), from {EQUIVALENTS.name}:")
         for survivor, reason in outcome.equivalent:
             print(f"  {outcome.module}:{survivor.line}  {survivor.operator} #{survivor.occurrence}: {survivor.mutant}")
-            print(f"      because {reason}")
+            print(f"      because {' '.join(reason.split())}")
     for problem in problems:
         print(f"  {EQUIVALENTS.name}: {problem}")
     sys.stdout.flush()

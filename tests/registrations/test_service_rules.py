@@ -223,3 +223,18 @@ def test_two_who_joined_the_waiting_list_in_the_same_instant_are_in_the_order_of
     session.commit()
     session.expire_all()
     assert [services.waitlist_position(session, r) for r in (first, second)] == [1, 2]
+
+
+def test_a_cancellation_never_drives_a_count_below_zero(session, make_meeting):
+    """The counts can have been corrected by hand (a repaired database): giving back a place that is no longer
+    counted leaves the count at zero instead of failing the cancellation on the CHECK constraint."""
+    meeting = make_meeting(session, rounds=((5,),))
+    workshop = meeting.rounds[0].workshops[0]
+    registration, _ = services.sign_up(session, meeting, data("a@x.nl", {meeting.rounds[0].id: workshop.id}))
+    session.execute(sa.update(Workshop).where(Workshop.id == workshop.id).values(taken=0))
+    session.execute(sa.update(Meeting).where(Meeting.id == meeting.id).values(taken=0))
+    session.commit()
+    assert services.cancel(session, registration)
+    session.expire_all()
+    assert registration.status == RegistrationStatus.CANCELLED
+    assert (taken(session, Meeting, meeting.id), taken(session, Workshop, workshop.id)) == (0, 0)
