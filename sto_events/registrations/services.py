@@ -20,8 +20,8 @@ from ..core.rules import RuleError
 from ..core.timeutil import utcnow
 from ..core.transaction import commit_point
 from ..meetings.models import Meeting, Workshop
-from . import mails
 from ..regions import services as regions
+from . import mails
 from .models import ParticipantRole, Registration, RegistrationStatus, WorkshopChoice
 
 
