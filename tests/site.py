@@ -8,10 +8,10 @@ from sto_events.accounts.services import _issue_token, create_user
 from sto_events.core.extensions import db
 from sto_events.meetings.demo import seed
 from sto_events.meetings.models import Meeting
-from sto_events.notifications.models import Mailing
 from sto_events.organisations import companies
 from sto_events.regions.demo import seed as seed_regions
 from sto_events.registrations import attendees, services
+from sto_events.registrations.models import Mailing
 from sto_events.registrations.tokens import check_in_token, manage_token
 from tests.conftest import PASSWORD
 from tests.registrations.helpers import signup_data

@@ -21,7 +21,7 @@ from sto_events.accounts.models import Role, User
 from sto_events.audit.models import AuditEntry
 from sto_events.core.extensions import db
 from sto_events.meetings.models import MeetingStatus
-from sto_events.notifications.models import Mailing, OutboxMessage
+from sto_events.notifications.models import OutboxMessage
 from sto_events.organisations import companies
 from sto_events.organisations.models import Organisation, OrganisationContact
 from sto_events.organisations.vocabulary import OrganisationKind
@@ -29,7 +29,7 @@ from sto_events.places import services as places
 from sto_events.regions import demo
 from sto_events.regions.models import Region, RegionCoordinator
 from sto_events.registrations import services, tokens
-from sto_events.registrations.models import Registration, RegistrationStatus
+from sto_events.registrations.models import Mailing, Registration, RegistrationStatus
 from tests.conftest import PASSWORD, page_csrf
 from tests.registrations.helpers import signup_data
 from tests.registrations.test_routes import form_data

@@ -7,7 +7,7 @@ import secrets
 from datetime import datetime
 
 import sqlalchemy as sa
-from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy.orm import Mapped, mapped_column
 
 from ..core.extensions import db
 from ..core.timeutil import utcnow
@@ -47,7 +47,8 @@ class OutboxMessage(db.Model):
     subject: Mapped[str] = mapped_column(sa.String(300))
     body_text: Mapped[str] = mapped_column(sa.Text)
     body_html: Mapped[str] = mapped_column(sa.Text)
-    #: The organisers' mailing this message belongs to, if any.
+    #: The organisers' mailing this message belongs to, if any (registrations.models.Mailing: named by its table, so
+    #: the outbox imports no domain).
     mailing_id: Mapped[int | None] = mapped_column(sa.ForeignKey("mailing.id", ondelete="SET NULL"), index=True)
     #: Text encoded in a QR code shown inline in the mail (the check-in link); rendered when sent.
     qr_payload: Mapped[str | None] = mapped_column(sa.String(500))
@@ -67,20 +68,3 @@ class OutboxMessage(db.Model):
     last_error: Mapped[str] = mapped_column(sa.Text, default="")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
-
-
-class Mailing(db.Model):
-    """A message organisers sent to (part of) a meeting's attendees; its outbox rows say who got it."""
-
-    id: Mapped[int] = mapped_column(primary_key=True)
-    meeting_id: Mapped[int] = mapped_column(sa.ForeignKey("meeting.id", ondelete="CASCADE"), index=True)
-    #: Who it went to: "all", "confirmed", "waitlisted" or "workshop:<id>".
-    audience: Mapped[str] = mapped_column(sa.String(40))
-    subject: Mapped[str] = mapped_column(sa.String(300))
-    body: Mapped[str] = mapped_column(sa.Text)
-    sent_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("user_account.id", ondelete="SET NULL"))
-    sent_by_email: Mapped[str] = mapped_column(sa.String(254))
-    recipient_count: Mapped[int] = mapped_column(default=0)
-    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
-
-    messages: Mapped[list[OutboxMessage]] = relationship(order_by=OutboxMessage.recipient)

@@ -16,9 +16,8 @@ from sqlalchemy.orm import Session, selectinload
 from ..audit import services as audit
 from ..core.timeutil import local, utcnow
 from ..meetings.models import Meeting, Workshop
-from ..notifications.models import Mailing
 from . import mails, services
-from .models import Registration, RegistrationStatus, WorkshopChoice
+from .models import Mailing, Registration, RegistrationStatus, WorkshopChoice
 
 STATUSES = {s.value for s in RegistrationStatus}
 

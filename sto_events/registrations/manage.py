@@ -18,11 +18,10 @@ from ..core.templating import forbid_caching
 from ..core.transaction import unit_of_work
 from ..core.urls import safe_next
 from ..meetings.models import Meeting
-from ..notifications.models import Mailing
 from ..regions import services as regions
 from . import attendees, exports, mails, wording
 from .forms import MailingForm, RegionForm, role_labels, set_region_choices
-from .models import Registration
+from .models import Mailing, Registration
 from .services import RegistrationError
 from .tokens import InvalidToken, read_check_in_token
 

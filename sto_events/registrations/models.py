@@ -13,6 +13,7 @@ from ..core.extensions import db
 from ..core.timeutil import utcnow
 from ..core.types import UTCDateTime
 from ..meetings.models import Meeting, Workshop, WorkshopRound
+from ..notifications.models import OutboxMessage
 from ..regions.models import Region
 
 
@@ -123,3 +124,20 @@ class WorkshopChoice(db.Model):
     registration: Mapped[Registration] = relationship(back_populates="choices")
     round: Mapped[WorkshopRound] = relationship()
     workshop: Mapped[Workshop] = relationship()
+
+
+class Mailing(db.Model):
+    """A message organisers sent to (part of) a meeting's attendees; its outbox rows say who got it."""
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    meeting_id: Mapped[int] = mapped_column(sa.ForeignKey("meeting.id", ondelete="CASCADE"), index=True)
+    #: Who it went to: "all", "confirmed", "waitlisted" or "workshop:<id>".
+    audience: Mapped[str] = mapped_column(sa.String(40))
+    subject: Mapped[str] = mapped_column(sa.String(300))
+    body: Mapped[str] = mapped_column(sa.Text)
+    sent_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("user_account.id", ondelete="SET NULL"))
+    sent_by_email: Mapped[str] = mapped_column(sa.String(254))
+    recipient_count: Mapped[int] = mapped_column(default=0)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+    messages: Mapped[list[OutboxMessage]] = relationship(order_by=OutboxMessage.recipient)

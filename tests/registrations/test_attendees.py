@@ -185,7 +185,7 @@ def test_move_into_a_round_added_after_sign_up_and_no_empty_mailing(app, client,
     url = f"/beheer/bijeenkomsten/{meeting_id}/mail"
     post(client, url, {"audience": "waitlisted", "subject": "Leeg", "body": "Niemand", "action": "send"})
     with app.app_context():
-        from sto_events.notifications.models import Mailing
+        from sto_events.registrations.models import Mailing
 
         assert db.session.scalar(sa.select(sa.func.count(Mailing.id))) == 0
     message = {"audience": "all", "subject": "Twee\x00 alinea's", "body": "Eén.\r\n\r\nTwee.", "action": "send"}
