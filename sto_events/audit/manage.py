@@ -40,6 +40,16 @@ def action_labels() -> dict[str, str]:
         "user.activate": _("Account aangezet"),
         "user.deactivate": _("Account uitgezet"),
         "user.change_password": _("Wachtwoord gewijzigd"),
+        "region.update": _("Regio gewijzigd"),
+        "region.coordinator.add": _("Coördinator uitgenodigd"),
+        "region.coordinator.end": _("Coördinator beëindigd"),
+        "organisation.update": _("Organisatie gewijzigd"),
+        "organisation.contact.add": _("Contactpersoon uitgenodigd"),
+        "organisation.contact.end": _("Contactpersoon beëindigd"),
+        "company.register": _("Bedrijf aangemeld"),
+        "company.verify": _("Bedrijf geverifieerd"),
+        "company.refuse": _("Bedrijf afgewezen"),
+        "directory.import": _("Organisaties geïmporteerd"),
     }
 
 
@@ -52,6 +62,8 @@ def target_labels() -> dict[str, str]:
         "registration": _("Aanmelding"),
         "user": _("Account"),
         "mailing": _("Bericht"),
+        "region": _("Regio"),
+        "organisation": _("Organisatie"),
     }
 
 
