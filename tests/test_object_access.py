@@ -41,6 +41,7 @@ GROUPS = {
     "participant_link": lambda endpoint: endpoint in {
         "registrations.manage", "registrations.cancel", "registrations.export_data", "registrations.consent",
         "registrations.invitation", "registrations.erase", "registrations.details", "registrations.manage_places",
+        "registrations.region",
     },
     "account_link": lambda endpoint: endpoint in {"accounts.accept_invitation", "accounts.reset_password"},
     "company_link": lambda endpoint: endpoint == "company_signup.confirm",

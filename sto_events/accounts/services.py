@@ -13,6 +13,7 @@ from argon2.exceptions import InvalidHashError, VerificationError
 from sqlalchemy.orm import Session
 
 from ..audit import services as audit
+from ..core.rules import RuleError
 from ..core.timeutil import utcnow
 from ..core.transaction import commit_point
 from . import emails
@@ -31,10 +32,8 @@ _DUMMY_HASH = _hasher.hash("not-a-real-password-" + secrets.token_hex(8))
 TOKEN_LIFETIME = {TokenPurpose.INVITATION: timedelta(days=7), TokenPurpose.PASSWORD_RESET: timedelta(hours=2)}
 
 
-class AccountError(Exception):
-    def __init__(self, code: str):
-        super().__init__(code)
-        self.code = code
+class AccountError(RuleError):
+    """An account rule refused the request; accounts/wording.py words its code."""
 
 
 def normalize_email(email: str) -> str:
@@ -47,7 +46,7 @@ def find_by_email(session: Session, email: str) -> User | None:
 
 def hash_password(password: str) -> str:
     if len(password) < MIN_PASSWORD_LENGTH:
-        raise AccountError("password_too_short")
+        raise AccountError("password_too_short", min=MIN_PASSWORD_LENGTH)
     return _hasher.hash(password)
 
 

@@ -5,6 +5,7 @@ The shell (`backoffice/`) shows the links of every registered blueprint in `orde
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from flask import current_app
@@ -16,14 +17,18 @@ class BackofficeLink:
     endpoint: str
     label: object  # a lazy string: translated when the page is rendered, in the reader's language
     order: int
+    #: How many things wait behind the link (shown beside it when there are any); one cheap query per page.
+    count: Callable[[], int] | None = None
 
 
 _links: dict[str, BackofficeLink] = {}
 
 
-def backoffice_link(blueprint: str, endpoint: str, label, order: int) -> None:
-    """Add (or replace) a link to `endpoint` in the back office's navigation; lower `order` comes first."""
-    _links[endpoint] = BackofficeLink(blueprint, endpoint, label, order)
+def backoffice_link(blueprint: str, endpoint: str, label, order: int,
+                    count: Callable[[], int] | None = None) -> None:
+    """Add (or replace) a link to `endpoint` in the back office's navigation; lower `order` comes first.
+    `count`, when given, tells how many things wait there (a number beside the link)."""
+    _links[endpoint] = BackofficeLink(blueprint, endpoint, label, order, count)
 
 
 def backoffice_links() -> list[BackofficeLink]:

@@ -29,9 +29,11 @@ class _Details(dict):
         return ""
 
 
-def word(wording: Mapping[str, object], error: RuleError, default: object | None = None) -> str:
-    """The text for `error` from a domain's wording (lazy texts with %(name)s for details), in the current locale.
+def word(wording: Mapping[str, object], error: RuleError | str, default: object | None = None) -> str:
+    """The text for `error` (or a bare code) from a domain's wording (lazy texts with %(name)s for details), in the
+    current locale.
 
     An unknown code gets `default` (or a plain "not possible"), never an exception: a refusal must always show."""
-    text = str(wording.get(error.code, default if default is not None else NOT_POSSIBLE))
-    return text % _Details(error.details) if "%(" in text else text
+    code, details = (error.code, error.details) if isinstance(error, RuleError) else (error, {})
+    text = str(wording.get(code, default if default is not None else NOT_POSSIBLE))
+    return text % _Details(details) if "%(" in text else text

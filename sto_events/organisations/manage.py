@@ -27,6 +27,8 @@ bp.before_request(organisers_only)
 bp.after_request(forbid_caching)
 
 backoffice_link("organisations_manage", "organisations_manage.index", _l("Organisaties"), 30)
+backoffice_link("organisations_manage", "organisations_manage.verification_queue", _l("Bedrijven te verifiëren"), 35,
+                count=lambda: companies.waiting_count(db.session))
 
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 

@@ -29,7 +29,7 @@ def invite_member(session: Session, email: str, name: str, role: Role, by: User,
     try:
         return accounts.invite_to(session, email, name, role, by, about)
     except accounts.AccountError as error:
-        raise MembershipError(error.code) from None
+        raise MembershipError(error.code, **error.details) from None
 
 
 def add_contact(session: Session, organisation: Organisation, email: str, name: str, by: User) -> OrganisationContact:

@@ -10,11 +10,7 @@ from sqlalchemy.orm import Session
 from ..organisations.companies import RegionDirectory, region_directories
 from ..organisations.models import Organisation
 from .models import Region, RegionMember
-
-
-def _choices(session: Session) -> list[tuple[int, str]]:
-    rows = session.execute(sa.select(Region.id, Region.name).order_by(Region.name))
-    return [(region_id, name) for region_id, name in rows]
+from .services import choices
 
 
 def _known(session: Session, region_ids: Sequence[int]) -> list[Region]:
@@ -33,7 +29,7 @@ def _names(session: Session, region_ids: Sequence[int]) -> list[str]:
     return [region.name for region in _known(session, region_ids)]
 
 
-DIRECTORY = RegionDirectory(choices=_choices, join=_join, names=_names)
+DIRECTORY = RegionDirectory(choices=choices, join=_join, names=_names)
 
 
 def register() -> None:

@@ -51,7 +51,7 @@ def index():
         with unit_of_work():
             coordinator = memberships.add_coordinator(db.session, region, form.email.data, form.name.data, actor())
     except memberships.MembershipError as error:
-        form.email.errors.append(wording.text(error))
+        form.email.errors.append(wording.membership_text(error))
         return _page(form, rows, 422)
     flash(_("%(name)s is uitgenodigd als coördinator van %(region)s en krijgt een e-mail.",
             name=coordinator.user.name, region=region.name), "ok")

@@ -71,7 +71,7 @@ def coordinators():
         with unit_of_work():
             coordinator = memberships.add_coordinator(db.session, g.region, form.email.data, form.name.data, actor())
     except memberships.MembershipError as error:
-        form.email.errors.append(wording.text(error))
+        form.email.errors.append(wording.membership_text(error))
         return _coordinators_page(form, 422)
     flash(_("%(name)s is uitgenodigd als coördinator en krijgt een e-mail.", name=coordinator.user.name), "ok")
     return redirect(url_for(".coordinators"), code=303)

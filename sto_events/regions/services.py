@@ -104,7 +104,7 @@ def regions_of(session: Session, organisation: Organisation) -> list[Region]:
 
 
 class RegionError(RuleError):
-    """A refused change of a region: "name_taken" (another region has this name)."""
+    """A refused change of a region: "name_taken" (another region has this name); regions/wording.py words it."""
 
 
 def by_slug(session: Session, slug: str) -> Region | None:
@@ -134,3 +134,13 @@ def update_region(session: Session, region: Region, by, values: dict) -> bool:
 
 def _plain(value) -> str:
     return value.value if isinstance(value, PlanStatus) else str(value or "")
+
+
+def choices(session: Session) -> list[tuple[int, str]]:
+    """Every region as (id, name), by name: what a form offers where a person names their region."""
+    return [(region_id, name) for region_id, name in
+            session.execute(sa.select(Region.id, Region.name).order_by(Region.name, Region.id))]
+
+
+def exists(session: Session, region_id: int) -> bool:
+    return session.get(Region, region_id) is not None

@@ -130,6 +130,16 @@ def cancel(session: Session, registration: Registration, actor) -> bool:
     return cancelled
 
 
+def set_region(session: Session, registration: Registration, region_id: int | None, actor) -> bool:
+    """Correct the directory region of someone's registration (the dashboard counts it there); audited."""
+    old = registration.region_id
+    changed = services.update_region(session, registration, region_id)
+    if changed:
+        audit.record(session, actor, "registration.region", registration,
+                     f"{registration.email}: region {old} → {registration.region_id}")
+    return changed
+
+
 def admit(session: Session, registration: Registration, actor) -> None:
     """Let a wait-listed person in by hand, adding a place where the meeting or a workshop is full."""
     services.lock_meeting(session, registration.meeting_id)

@@ -94,7 +94,8 @@ def attendee_rows(
     query = (
         sa.select(Registration)
         .where(Registration.meeting_id == meeting.id)
-        .options(selectinload(Registration.choices).selectinload(WorkshopChoice.workshop))
+        .options(selectinload(Registration.choices).selectinload(WorkshopChoice.workshop),
+                 selectinload(Registration.directory_region))
         .order_by(Registration.created_at, Registration.id)
     )
     if status:
@@ -123,7 +124,7 @@ def attendee_rows(
             registration.email,
             registration.organisation,
             roles.get(registration.role.value, registration.role.value),
-            registration.region,
+            registration.region_name,
             statuses[registration.status],
         ]
         row = dict(zip(head, values, strict=True))

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import BooleanField, RadioField, StringField, TextAreaField
+from wtforms import BooleanField, RadioField, SelectField, StringField, TextAreaField
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import InputRequired, Length, Optional
+from wtforms.validators import InputRequired, Length, Optional, ValidationError
 
 from ..core.formfields import drop_control_characters, email_field, no_control_characters, strip, visible_text
 from ..meetings.models import Meeting
@@ -57,6 +57,39 @@ def _organisation_field() -> StringField:
     )
 
 
+def _region_id(value) -> int | None:
+    """The chosen region's id; None for "none"; -1 for anything that is no id, so the check below refuses it
+    with our own message (a coerce error would show WTForms' English text)."""
+    if value is None or value == "":
+        return None
+    if isinstance(value, int):
+        return value
+    text = str(value)
+    return int(text) if text.isascii() and text.isdigit() and len(text) <= 18 else -1
+
+
+def _known_region(form, field) -> None:
+    if field.data is not None and field.data not in {value for value, _label in field.choices}:
+        raise ValidationError(_l("Kies een regio uit de lijst, of 'Geen / weet ik niet'."))
+
+
+def _region_field(label) -> SelectField:
+    """An optional region from the directory; the route fills its choices with `set_region_choices`."""
+    return SelectField(
+        label,
+        coerce=_region_id,
+        choices=[],
+        validate_choice=False,  # _known_region checks it, in Dutch
+        validators=[_known_region],
+        description=_l("De Sterk Techniekonderwijs-regio waarin u werkt, als u die weet."),
+    )
+
+
+def set_region_choices(field: SelectField, regions: list[tuple[int, str]]) -> None:
+    """The directory's regions by name, after an empty choice for people who do not know theirs."""
+    field.choices = [("", _l("Geen / weet ik niet")), *regions]
+
+
 class WorkshopsForm(FlaskForm):
     """Only the workshop rounds; extended per meeting by `workshops_form_class`."""
 
@@ -78,16 +111,7 @@ class SignUpForm(WorkshopsForm):
         validators=[InputRequired(message=_l("Kies waar u werkt."))],
         description=_l("Zo stemmen we het programma af op wie er komt."),
     )
-    region = StringField(
-        _l("Regio (niet verplicht)"),
-        filters=[strip],
-        validators=[
-            Optional(),
-            Length(max=200, message=_l("Gebruik hoogstens %(max)d tekens.")),
-            no_control_characters,
-        ],
-        description=_l("De Sterk Techniekonderwijs-regio waarin u werkt, als u die weet."),
-    )
+    region_id = _region_field(_l("Regio (niet verplicht)"))
     questions = TextAreaField(
         _l("Vragen voor het panel (niet verplicht)"),
         filters=[strip],
@@ -142,6 +166,12 @@ class DetailsForm(FlaskForm):
 
     name = _name_field()
     organisation = _organisation_field()
+
+
+class RegionForm(FlaskForm):
+    """Correct the region on the manage page or in the back office."""
+
+    region_id = _region_field(_l("Regio"))
 
 
 class CancelForm(FlaskForm):

@@ -19,8 +19,9 @@ from ..core.transaction import unit_of_work
 from ..core.urls import safe_next
 from ..meetings.models import Meeting
 from ..notifications.models import Mailing
+from ..regions import services as regions
 from . import attendees, exports, mails, wording
-from .forms import MailingForm, role_labels
+from .forms import MailingForm, RegionForm, role_labels, set_region_choices
 from .models import Registration
 from .services import RegistrationError
 from .tokens import InvalidToken, read_check_in_token
@@ -64,11 +65,40 @@ def attendee_list(meeting_id: int):
     return render_template("registrations/manage/attendees.html", **context)
 
 
+def _region_form(registration: Registration, formdata=None) -> RegionForm:
+    form = RegionForm(formdata=formdata) if formdata is not None else RegionForm(
+        formdata=None, region_id=registration.region_id)
+    set_region_choices(form.region_id, regions.choices(db.session))
+    return form
+
+
+def _registration_page(registration: Registration, region_form: RegionForm | None = None):
+    return render_template("registrations/manage/registration.html", registration=registration,
+                           role_labels=role_labels(), region_form=region_form or _region_form(registration))
+
+
 @bp.get("/aanmeldingen/<int:registration_id>")
 def registration(registration_id: int):
     """One registration: details, questions, and the organiser's actions."""
-    return render_template("registrations/manage/registration.html",
-                           registration=db.get_or_404(Registration, registration_id), role_labels=role_labels())
+    return _registration_page(db.get_or_404(Registration, registration_id))
+
+
+@bp.post("/aanmeldingen/<int:registration_id>/regio")
+def set_region(registration_id: int):
+    """Correct the region someone chose (or typed long ago) to one from the directory, or clear it."""
+    registration = db.get_or_404(Registration, registration_id)
+    form = _region_form(registration, request.form)
+    if not form.validate():
+        return _registration_page(registration, form), 422
+    try:
+        changed = attendees.set_region(db.session, registration, form.region_id.data, actor())
+    except RegistrationError as error:
+        db.session.rollback()
+        flash(_error_text(error), "error")
+        return _back(registration)
+    db.session.commit()
+    flash(_("De regio is opgeslagen.") if changed else _("Niets gewijzigd."), "ok" if changed else "info")
+    return _back(registration)
 
 
 def _back(registration: Registration):

@@ -13,6 +13,7 @@ from ..core.extensions import db
 from ..core.timeutil import utcnow
 from ..core.types import UTCDateTime
 from ..meetings.models import Meeting, Workshop, WorkshopRound
+from ..regions.models import Region
 
 
 class RegistrationStatus(enum.StrEnum):
@@ -62,7 +63,10 @@ class Registration(db.Model):
     email_normalized: Mapped[str] = mapped_column(sa.String(254))
     organisation: Mapped[str] = mapped_column(sa.String(200))
     role: Mapped[ParticipantRole] = mapped_column(_enum(ParticipantRole))
+    #: The region as typed on the old sign-up form; kept for registrations no directory region was matched to.
     region: Mapped[str] = mapped_column(sa.String(200), default="")
+    #: The region chosen from the directory (empty: none chosen, or the region was removed since).
+    region_id: Mapped[int | None] = mapped_column(sa.ForeignKey("region.id", ondelete="SET NULL"), index=True)
     questions: Mapped[str] = mapped_column(sa.Text, default="")
     #: Explicit opt-in to show name and organisation to other participants.
     share_with_participants: Mapped[bool] = mapped_column(default=False, server_default=sa.false())
@@ -87,6 +91,7 @@ class Registration(db.Model):
     browser_hash: Mapped[str | None] = mapped_column(sa.String(64))
 
     meeting: Mapped[Meeting] = relationship()
+    directory_region: Mapped[Region | None] = relationship()
     choices: Mapped[list[WorkshopChoice]] = relationship(
         back_populates="registration", cascade="all, delete-orphan", order_by="WorkshopChoice.round_id"
     )
@@ -94,6 +99,11 @@ class Registration(db.Model):
     @property
     def is_active(self) -> bool:
         return self.status != RegistrationStatus.CANCELLED
+
+    @property
+    def region_name(self) -> str:
+        """The region to show: the directory's name when one is linked, else the text typed long ago."""
+        return self.directory_region.name if self.directory_region is not None else self.region
 
 
 class WorkshopChoice(db.Model):

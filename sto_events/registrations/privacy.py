@@ -22,6 +22,7 @@ def _strip(registration: Registration) -> None:
     registration.email_normalized = f"anonymised-{registration.public_id}"
     registration.organisation = ""
     registration.region = ""
+    registration.region_id = None
     registration.questions = ""
     registration.share_with_participants = False
     registration.browser_hash = None
@@ -51,7 +52,8 @@ def export(session: Session, registration: Registration) -> dict:
         "email": registration.email,
         "organisation": registration.organisation,
         "role": registration.role.value,
-        "region": registration.region,
+        "region": registration.region_name,
+        "region_as_typed": registration.region,
         "questions": registration.questions,
         "language": registration.locale,
         "status": registration.status.value,

@@ -15,8 +15,18 @@ from ..core.templating import no_store
 from ..core.urls import absolute_url
 from ..meetings import services as meeting_services
 from ..ratelimits import web as ratelimits
+from ..regions import services as regions
 from . import calendar, mails, privacy, services, wording
-from .forms import CancelForm, ConsentForm, DetailsForm, SignUpForm, WorkshopsForm, workshops_form_class
+from .forms import (
+    CancelForm,
+    ConsentForm,
+    DetailsForm,
+    RegionForm,
+    SignUpForm,
+    WorkshopsForm,
+    set_region_choices,
+    workshops_form_class,
+)
 from .models import ParticipantRole, RegistrationStatus
 from .tokens import ExpiredToken, InvalidToken, manage_token, read_manage_token, was_mailed
 
@@ -32,6 +42,13 @@ def _open_meeting(slug: str):
     return meeting_services.published(db.session, slug) or abort(404)
 
 
+def _sign_up_form(meeting):
+    """The meeting's sign-up form (bound to what was sent), with the directory's regions to choose from."""
+    form = workshops_form_class(meeting, SignUpForm)()
+    set_region_choices(form.region_id, regions.choices(db.session))
+    return form
+
+
 def _error_message(error: services.RegistrationError) -> str:
     return wording.for_participant(error)
 
@@ -45,7 +62,7 @@ def sign_up(slug: str):
     Only sign-ups that were made count towards the limit per client address; when it is used up the form comes
     back (429) with everything that was typed and a message at the top."""
     meeting = _open_meeting(slug)
-    form = workshops_form_class(meeting, SignUpForm)()
+    form = _sign_up_form(meeting)
     browser_key = _browser_key()
     if not meeting.is_open:
         return render_template("registrations/closed.html", meeting=meeting), 409
@@ -63,7 +80,7 @@ def sign_up(slug: str):
             email=form.email.data,
             organisation=form.organisation.data,
             role=ParticipantRole(form.role.data),
-            region=form.region.data or "",
+            region_id=form.region_id.data,
             questions=form.questions.data or "",
             share_with_participants=form.share_with_participants.data,
             locale=str(get_locale() or "nl"),
@@ -129,7 +146,7 @@ def already_registered(slug: str):
 def validate_field(slug: str, field: str):
     """Inline validation (htmx): checks one field of the sign-up form and returns it with its message."""
     meeting = _open_meeting(slug)
-    form = workshops_form_class(meeting, SignUpForm)()
+    form = _sign_up_form(meeting)
     bound = form._fields.get(field)
     if bound is None or field == "csrf_token":
         abort(404)
@@ -201,7 +218,7 @@ def manage(token: str):
     return _manage_page(registration, token, form=form), status
 
 
-def _manage_page(registration, token: str, form=None, details_form=None) -> str:
+def _manage_page(registration, token: str, form=None, details_form=None, region_form=None) -> str:
     """The manage page, with the forms given (bound to what was sent) or fresh ones from the registration."""
     meeting = registration.meeting
     if form is None:
@@ -209,10 +226,13 @@ def _manage_page(registration, token: str, form=None, details_form=None) -> str:
         form = form_class(data={name: _choice(registration, r) for r, name in form_class.round_field_names})
     if details_form is None:
         details_form = DetailsForm(formdata=None, name=registration.name, organisation=registration.organisation)
+    if region_form is None:
+        region_form = RegionForm(formdata=None, region_id=registration.region_id)
+        set_region_choices(region_form.region_id, regions.choices(db.session))
     address_proven = was_mailed(token)
     return render_template(
         "registrations/manage.html", registration=registration, meeting=meeting, form=form, token=token,
-        details_form=details_form,
+        details_form=details_form, region_form=region_form,
         fellows=privacy.fellow_participants(db.session, registration, address_proven), address_proven=address_proven,
         consent_form=ConsentForm(formdata=None, share_with_participants=registration.share_with_participants),
         waitlist_position=services.waitlist_position(db.session, registration),
@@ -236,6 +256,28 @@ def details(token: str):
         return _manage_page(registration, token, details_form=form), 409
     flash(_("Uw naam en organisatie zijn opgeslagen.") if changed else _("Er is niets gewijzigd."),
           "ok" if changed else "info")
+    return redirect(url_for(".manage", token=token), code=303)
+
+
+@bp.post("/aanmelding/<token:token>/regio")
+@no_store
+def region(token: str):
+    """Choose or correct the region from the directory (or clear it); the dashboard counts the new one."""
+    registration, error = _registration_from_token(token)
+    if error:
+        return error
+    form = RegionForm()
+    set_region_choices(form.region_id, regions.choices(db.session))
+    if not form.validate_on_submit():
+        return _manage_page(registration, token, region_form=form), 422
+    try:
+        changed = services.update_region(db.session, registration, form.region_id.data)
+    except services.RegistrationError as err:
+        db.session.rollback()
+        form.form_errors.append(_error_message(err))
+        return _manage_page(registration, token, region_form=form), 409
+    db.session.commit()
+    flash(_("Uw regio is opgeslagen.") if changed else _("Er is niets gewijzigd."), "ok" if changed else "info")
     return redirect(url_for(".manage", token=token), code=303)
 
 

@@ -21,6 +21,7 @@ from ..core.timeutil import utcnow
 from ..core.transaction import commit_point
 from ..meetings.models import Meeting, Workshop
 from . import mails
+from ..regions import services as regions
 from .models import ParticipantRole, Registration, RegistrationStatus, WorkshopChoice
 
 
@@ -36,7 +37,9 @@ class SignUp:
     email: str
     organisation: str
     role: ParticipantRole
+    #: The region as text (the old form's field; new sign-ups choose `region_id` from the directory).
     region: str = ""
+    region_id: int | None = None
     questions: str = ""
     share_with_participants: bool = False
     locale: str = "nl"
@@ -175,6 +178,11 @@ def _set_status(session: Session, registration: Registration, **values) -> None:
     session.expire(registration)
 
 
+def _existing_region(session: Session, region_id: int | None) -> int | None:
+    """The region, if it still exists: one removed while the form was open is no reason to refuse a sign-up."""
+    return region_id if region_id is not None and regions.exists(session, region_id) else None
+
+
 def sign_up(session: Session, meeting: Meeting, data: SignUp) -> tuple[Registration, bool]:
     """Register a person: confirmed when a seat and each chosen workshop place are free, else wait-listed.
 
@@ -196,6 +204,7 @@ def sign_up(session: Session, meeting: Meeting, data: SignUp) -> tuple[Registrat
         organisation=clean_line(data.organisation),
         role=data.role,
         region=clean_line(data.region),
+        region_id=_existing_region(session, data.region_id),
         questions=data.questions.strip(),
         share_with_participants=data.share_with_participants,
         locale=data.locale,
@@ -365,4 +374,18 @@ def update_details(session: Session, registration: Registration, name: str, orga
     registration.organisation = organisation
     registration.updated_at = utcnow()
     commit_point(session)
+    return True
+
+
+def update_region(session: Session, registration: Registration, region_id: int | None) -> bool:
+    """Set (or clear) the directory region of a registration that still holds personal data. Returns False when
+    nothing changed. Only statistics and lists use it: no mail, no new invitation."""
+    if registration.anonymised_at is not None:
+        raise RegistrationError("erased")
+    region_id = _existing_region(session, region_id)
+    if registration.region_id == region_id:
+        return False
+    registration.region_id = region_id
+    registration.updated_at = utcnow()
+    session.flush()
     return True

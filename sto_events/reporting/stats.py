@@ -16,6 +16,7 @@ from sqlalchemy.orm import Session
 
 from ..core.timeutil import local
 from ..meetings.models import Meeting, MeetingStatus, Workshop, WorkshopRound
+from ..regions.models import Region
 from ..registrations.models import ParticipantRole, Registration, RegistrationStatus, WorkshopChoice
 
 ACTIVE = (RegistrationStatus.CONFIRMED, RegistrationStatus.WAITLISTED)
@@ -155,15 +156,18 @@ def by_role(session: Session) -> list[Count]:
 
 
 def by_region(session: Session) -> list[Count]:
-    """Active sign-ups per region as people typed it (ignoring case and spaces around it), most first;
-    people who left it empty come last with key None."""
-    key = sa.func.lower(sa.func.trim(Registration.region))
+    """Active sign-ups per region, most first: the directory region a registration names, else the region it
+    typed on the old form (ignoring case and spaces), so a typed name and the directory's count as one; people
+    who named none come last with key None."""
+    name = sa.func.coalesce(Region.name, sa.func.trim(Registration.region))
     rows = session.execute(
-        sa.select(sa.func.min(sa.func.trim(Registration.region)), *_confirmed_and_waitlisted())
+        sa.select(sa.func.coalesce(sa.func.min(Region.name), sa.func.min(name)), *_confirmed_and_waitlisted())
+        .select_from(Registration)
+        .outerjoin(Region, Region.id == Registration.region_id)
         .where(Registration.status.in_(ACTIVE))
-        .group_by(key)
+        .group_by(sa.func.lower(name))
     )
-    counts = [Count(name or None, confirmed, waitlisted) for name, confirmed, waitlisted in rows]
+    counts = [Count(key or None, confirmed, waitlisted) for key, confirmed, waitlisted in rows]
     return sorted(counts, key=lambda c: (c.key is None, -c.total, (c.key or "").lower()))
 
 

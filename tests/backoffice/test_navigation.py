@@ -9,9 +9,10 @@ from sto_events.core import navigation
 from sto_events.core.access import organisers_only
 
 EXPECTED = [("/beheer/", "Bijeenkomsten"), ("/beheer/dashboard", "Dashboard"),
-            ("/beheer/organisaties/", "Organisaties"), ("/beheer/regios/", "Regio's"),
-            ("/beheer/gebruikers", "Gebruikers"),
-            ("/beheer/logboek", "Logboek")]
+            ("/beheer/organisaties/", "Organisaties"),
+            ("/beheer/organisaties/te-verifieren", "Bedrijven te verifiëren"),
+            ("/beheer/regios/", "Regio's"),
+            ("/beheer/gebruikers", "Gebruikers"), ("/beheer/logboek", "Logboek")]
 
 
 def nav_links(page: str) -> list[tuple[str, str]]:
@@ -25,6 +26,24 @@ def test_every_domain_page_shows_the_registered_links_in_order(client, login_as)
         page = client.get(url).get_data(as_text=True)
         assert nav_links(page)[: len(EXPECTED)] == EXPECTED, url
         assert re.search(rf'href="{re.escape(url)}" aria-current="page"', page), url
+
+
+def test_the_verification_link_counts_the_companies_that_wait(app, client, login_as):
+    from sto_events.core.extensions import db
+    from sto_events.organisations.models import Organisation
+    from sto_events.organisations.vocabulary import OrganisationKind
+    from sto_events.places import services as places
+
+    login_as(Role.ORGANISER)
+    queue = "/beheer/organisaties/te-verifieren"
+    assert (queue, "Bedrijven te verifiëren") in nav_links(client.get("/beheer/").get_data(as_text=True))
+    with app.app_context():
+        zwolle = places.by_label(db.session, "Zwolle")
+        db.session.add_all([Organisation(key=f"KVK-{n}", kind=OrganisationKind.COMPANY, name=f"Bedrijf {n}",
+                                         place=zwolle) for n in (1, 2)])
+        db.session.add(Organisation(key="SCHOOL-1", kind=OrganisationKind.VMBO_SCHOOL, name="School", place=zwolle))
+        db.session.commit()
+    assert (queue, "Bedrijven te verifiëren (2)") in nav_links(client.get("/beheer/").get_data(as_text=True))
 
 
 def test_the_links_follow_the_language(client, login_as):

@@ -9,6 +9,7 @@ from sto_events.core.extensions import db
 from tests.conftest import PASSWORD
 
 LINKS = [("Dashboard", "/beheer/dashboard", "Dashboard"), ("Organisaties", "/beheer/organisaties/", "Organisaties"),
+         ("Bedrijven te verifiëren", "/beheer/organisaties/te-verifieren", "Bedrijven te verifiëren"),
          ("Gebruikers", "/beheer/gebruikers", "Gebruikers"), ("Logboek", "/beheer/logboek", "Logboek"),
          ("Bijeenkomsten", "/beheer/", "Bijeenkomsten")]
 
@@ -27,7 +28,7 @@ def test_an_organiser_walks_the_back_office_by_its_navigation(browser, live_serv
     page.get_by_role("button", name="Inloggen").click()
     navigation = page.get_by_role("navigation", name="Beheer", exact=True)
     assert navigation.get_by_role("link").all_inner_texts() == [
-        "Bijeenkomsten", "Dashboard", "Organisaties", "Gebruikers", "Logboek"]
+        "Bijeenkomsten", "Dashboard", "Organisaties", "Bedrijven te verifiëren", "Gebruikers", "Logboek"]
     for label, path, heading in LINKS:
         navigation.get_by_role("link", name=label, exact=True).click()
         assert page.url == live_server.url + path

@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session
 from sto_events.accounts.models import Role
 from sto_events.audit.models import AuditEntry
 from sto_events.core.extensions import db
-from sto_events.core.transaction import commit_point, in_unit_of_work, unit_of_work
+from sto_events.core.transaction import commit_point, in_unit_of_work, transactional, unit_of_work
 from sto_events.meetings.models import Workshop
 from sto_events.registrations import attendees
 from sto_events.registrations.models import Registration
@@ -90,3 +90,25 @@ def test_units_nest_and_a_commit_point_only_commits_outside_one(app, make_meetin
     with app.app_context():
         stored = db.session.get(Registration, ids["anna@school.nl"])
         assert (stored.name, stored.organisation) == ("Anna van Dijk", "Technisch College")
+
+
+def test_a_transactional_function_commits_once_or_not_at_all(app, make_meeting):
+    meeting_id, round_id, workshops, ids = setup_meeting(app, make_meeting, PEOPLE[:1])
+    anna = ids["anna@school.nl"]
+
+    @transactional
+    def rename(name: str, fail: bool = False):
+        registration = db.session.get(Registration, anna)
+        registration.name = name
+        commit_point(db.session)
+        if fail:
+            raise RuntimeError("after the change")
+
+    with app.app_context(), counted_commits() as commits:
+        with pytest.raises(RuntimeError):
+            rename("Anna Fout", fail=True)
+        assert commits == []
+        rename("Anna Goed")
+        assert len(commits) == 1
+    with app.app_context():
+        assert db.session.get(Registration, anna).name == "Anna Goed"
