@@ -34,6 +34,7 @@ def action_labels() -> dict[str, str]:
         "registration.move": _("Deelnemer verplaatst"),
         "registration.cancel": _("Aanmelding geannuleerd"),
         "registration.admit": _("Toegelaten van de wachtlijst"),
+        "registration.region": _("Regio van een aanmelding gewijzigd"),
         "registration.check_in": _("Ingecheckt"),
         "registration.check_in_undo": _("Inchecken ongedaan gemaakt"),
         "user.invite": _("Account uitgenodigd"),
