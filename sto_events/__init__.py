@@ -21,10 +21,10 @@ ROOT = Path(__file__).resolve().parent.parent
 #: each domain's management pages (`manage`).
 BLUEPRINT_MODULES = (
     "site", "meetings.routes", "registrations.routes", "places.routes", "organisations.routes",
-    "organisations.signup", "regions.routes",
+    "organisations.signup", "regions.routes", "organisations.scope", "regions.scope",
     "accounts.routes",
     "backoffice.routes", "meetings.manage", "registrations.manage", "accounts.manage", "audit.manage",
-    "reporting.manage", "organisations.manage",
+    "reporting.manage", "organisations.manage", "regions.manage",
 )
 #: Modules that answer signals sent by a lower layer (a meeting moved, was cancelled, grew).
 SIGNAL_RECEIVERS = ("registrations.effects",)

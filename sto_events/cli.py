@@ -66,6 +66,14 @@ def register_cli(app) -> None:
         from .regions.demo import seed as seed_regions
 
         click.echo(f"{len(seed_regions(db.session))} demo regions added")
+        if app.config["ENV_NAME"] != "production":
+            from .demo import DEMO_PASSWORD, seed_accounts
+
+            logins = seed_accounts(db.session, app.config["ENV_NAME"])
+            if logins:
+                click.echo(f"Demo logins (development only), password {DEMO_PASSWORD!r}:")
+            for login in logins:
+                click.echo(f"  {login.kind:<18} {login.email:<34} {login.acts_for}")
         if if_empty and db.session.scalar(sa.select(sa.func.count(Meeting.id))):
             click.echo("meetings exist; demo meetings not added")
             return

@@ -44,6 +44,7 @@ def build_site(app):
             ("stage",), "Anouk de Las", "anouk@las.example"))
         return {
             ("regions", "slug"): regions[0].slug,
+        ("region_scope", "slug"): regions[0].slug,
             ("organisations_manage", "kind"): "csv",
             "organisation_id": next(m.id for m in regions[0].members if m.is_public),
             "slug": meeting.slug,
@@ -81,6 +82,16 @@ def is_back_office(endpoint: str) -> bool:
     return blueprint == "backoffice" or blueprint.endswith("_manage")
 
 
+#: Blueprints scoped to one object (core.scope): a login and the right to manage that object.
+SCOPES = {"region_scope", "organisation_scope"}
+
+
+def is_scoped(endpoint: str) -> bool:
+    """A manage page under an object's own URL (/regios/<slug>/beheer, /organisaties/<id>/beheer)."""
+    return endpoint.split(".")[0] in SCOPES
+
+
 def html_pages(app, values):
     """(needs login, url) for every GET route that answers with an HTML page."""
-    return [(is_back_office(endpoint), url) for endpoint, url in get_routes(app, values) if endpoint not in NOT_HTML]
+    return [(is_back_office(endpoint) or is_scoped(endpoint), url)
+            for endpoint, url in get_routes(app, values) if endpoint not in NOT_HTML]

@@ -6,6 +6,7 @@ import sqlalchemy as sa
 
 from sto_events.accounts.models import Role
 from sto_events.core.extensions import db
+from sto_events.regions import demo
 from sto_events.registrations import services
 from sto_events.registrations.models import Registration, RegistrationStatus
 from sto_events.registrations.tokens import check_in_token, manage_token
@@ -16,21 +17,29 @@ FORM_CHECKED = {"registrations.sign_up", "accounts.login", "company_signup.regis
 
 
 def post_routes(app, values):
+    """(endpoint, url) of every POST route; `values` may name a value per blueprint: (blueprint, argument)."""
     with app.test_request_context():
         for rule in app.url_map.iter_rules():
             if "POST" in rule.methods:
-                yield rule.endpoint, app.url_for(rule.endpoint, **{a: values[a] for a in rule.arguments})
+                blueprint = rule.endpoint.split(".")[0]
+                yield rule.endpoint, app.url_for(rule.endpoint, **{
+                    a: values.get((blueprint, a), values[a]) for a in rule.arguments})
 
 
 def test_every_post_without_a_token_is_refused_and_changes_nothing(app, client, login_as, make_meeting):
     with app.app_context():
         meeting = make_meeting(db.session)
         registration, _ = services.sign_up(db.session, meeting, signup_data(meeting, "a@school.nl"))
+        region = demo.seed(db.session)[0]
+        db.session.commit()
         values = {
             "slug": meeting.slug, "token": manage_token(registration), "secret": "x", "field": "name",
             "meeting_id": meeting.id, "round_id": meeting.rounds[0].id,
             "workshop_id": meeting.rounds[0].workshops[0].id,
             "registration_id": registration.id, "mailing_id": 1, "user_id": 1, "organisation_id": 1,
+            # A region's manage pages need a region that exists: the scope is decided before the CSRF check.
+            ("region_scope", "slug"): region.slug,
+            ("organisation_scope", "organisation_id"): region.members[0].id,
         }
     login_as(Role.ORGANISER)
     routes = list(post_routes(app, values))

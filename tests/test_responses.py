@@ -15,12 +15,12 @@ import sqlalchemy as sa
 from sto_events.core.extensions import db
 from sto_events.notifications.models import OutboxMessage
 from tests.conftest import PASSWORD, page_csrf
-from tests.site import build_site, get_routes, is_back_office
+from tests.site import build_site, get_routes, is_back_office, is_scoped
 
 EMAIL = re.compile(r"[^\s/?&=]+@[^\s/?&=]+\.[a-z]{2,}", re.IGNORECASE)
 #: Routes that show somebody's personal data: never kept in a cache.
 PERSONAL = {"registrations.manage", "registrations.cancel", "registrations.erase", "registrations.export_data",
-            "registrations.invitation", "registrations.sign_up", "accounts.account"}
+            "registrations.invitation", "registrations.sign_up", "accounts.account", "accounts.home"}
 
 
 def assert_hardened(response, where) -> None:
@@ -88,7 +88,7 @@ def test_every_get_response_is_hardened_and_changes_nothing(app):
                 assert_hardened(response, where)
                 for link in links(response):
                     assert not EMAIL.search(urlsplit(link).query), (where, link)
-                back_office = is_back_office(endpoint)
+                back_office = is_back_office(endpoint) or is_scoped(endpoint)
                 if response.status_code == 200 and (back_office or endpoint in PERSONAL):
                     assert "no-store" in response.headers.get("Cache-Control", ""), where
                 seen += 1

@@ -2,26 +2,16 @@
 
 from __future__ import annotations
 
-from flask import render_template
 from flask_babel import gettext
 from sqlalchemy.orm import Session
 
 from ..core.urls import absolute_url
-from ..notifications import outbox
+from ..notifications import compose
 
 
 def _queue(session: Session, user, kind: str, subject: str, **context) -> None:
-    context["user"] = user
-    outbox.queue(
-        session,
-        kind=kind,
-        recipient=user.email,
-        subject=subject,
-        body_text=render_template(f"email/{kind}.txt", **context),
-        body_html=render_template(f"email/{kind}.html", **context),
-        about=("user", user.id),
-        person=user.email,
-    )
+    compose.queue(session, f"email/accounts/{kind}", {**context, "user": user}, recipient=user.email,
+                  subject=subject, about=("user", user.id), person=user.email)
 
 
 def invitation(session: Session, user, secret: str, invited_by, about: str | None = None) -> None:

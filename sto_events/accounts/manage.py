@@ -11,6 +11,7 @@ from ..core.extensions import db
 from ..core.navigation import backoffice_link
 from ..core.templating import forbid_caching
 from . import services as account_services
+from . import wording
 from .forms import InviteForm, role_labels
 from .models import Role, User
 
@@ -31,8 +32,8 @@ def users():
             account_services.invite(
                 db.session, form.email.data, form.name.data, Role(form.role.data), actor()
             )
-        except account_services.AccountError:
-            form.email.errors.append(_("Er is al een account met dit e-mailadres."))
+        except account_services.AccountError as error:
+            form.email.errors.append(wording.text(error))
             status = 409
         else:
             flash(_("De uitnodiging is verstuurd naar %(email)s.", email=form.email.data), "ok")
@@ -52,8 +53,8 @@ def set_user_active(user_id: int):
     active = request.form.get("active") == "1"
     try:
         account_services.set_active(db.session, user, active, actor())
-    except account_services.AccountError:
-        flash(_("U kunt uw eigen account niet uitzetten."), "error")
+    except account_services.AccountError as error:
+        flash(wording.text(error), "error")
     else:
         flash(_("Het account van %(name)s staat weer aan.", name=user.name) if active
               else _("Het account van %(name)s staat uit. Inloggen kan niet meer.", name=user.name), "ok")

@@ -11,8 +11,9 @@ from ..core.extensions import csrf, db
 from ..core.templating import no_store
 from ..core.urls import safe_next
 from ..ratelimits import web as ratelimits
-from . import services, sessions
+from . import services, sessions, wording
 from .forms import ChangePasswordForm, ForgotPasswordForm, LoginForm, SetPasswordForm, role_labels
+from .home import sections_for
 from .models import Role, TokenPurpose
 
 bp = Blueprint("accounts", __name__)
@@ -28,8 +29,20 @@ def _password_rules(email: str) -> tuple[ratelimits.Rule, ratelimits.Rule]:
     )
 
 
-def _home_for(user) -> str:
-    return url_for("backoffice.index") if user.has_role(Role.ORGANISER) else url_for("accounts.account")
+def _home_for(_user) -> str:
+    """Where a login lands unless `next` says otherwise: everyone's own Mijn omgeving."""
+    return url_for("accounts.home")
+
+
+@bp.get("/mijn-omgeving")
+@login_required
+@no_store
+def home():
+    """Mijn omgeving: the regions and organisations this person acts for, with what they can do there; organisers
+    also find the back office here."""
+    user = current_user._get_current_object()
+    return render_template("accounts/home.html", sections=sections_for(user),
+                           organiser=user.has_role(Role.ORGANISER))
 
 
 @bp.route("/inloggen", methods=["GET", "POST"])
@@ -89,8 +102,8 @@ def account():
             return render_error(429)
         try:
             services.change_password(db.session, user, form.current.data, form.password.data)
-        except services.AccountError:
-            form.current.errors.append(_("Dit is niet uw huidige wachtwoord."))
+        except services.AccountError as error:
+            form.current.errors.append(wording.text(error))
         else:
             ratelimits.give_back(ticket)
             login_user(user)  # this session goes on; every other one has ended
@@ -121,15 +134,13 @@ def _set_password(secret: str, purpose: TokenPurpose, template: str, done_messag
     try:
         token = services.token_user(db.session, secret, purpose)
     except services.AccountError as error:
-        if error.code == "expired_token":
-            return render_error(410, _("Deze link is verlopen. Vraag een nieuwe aan."))
-        return render_error(404, _("Deze link is niet (meer) geldig. Een link werkt maar één keer."))
+        return render_error(410 if error.code == "expired_token" else 404, wording.text(error))
     form = SetPasswordForm()
     if form.validate_on_submit():
         try:
             services.redeem(db.session, secret, purpose, form.password.data)
-        except services.AccountError:
-            return render_error(404, _("Deze link is niet (meer) geldig. Een link werkt maar één keer."))
+        except services.AccountError as error:
+            return render_error(404, wording.text(error))
         flash(done_message, "ok")
         return redirect(url_for(".login"), code=303)
     status = 422 if request.method == "POST" else 200

@@ -13,7 +13,9 @@ from argon2.exceptions import InvalidHashError, VerificationError
 from sqlalchemy.orm import Session
 
 from ..audit import services as audit
+from ..core.rules import RuleError
 from ..core.timeutil import utcnow
+from ..core.transaction import commit_point
 from . import emails
 from .models import AccountToken, Role, TokenPurpose, User
 
@@ -30,10 +32,8 @@ _DUMMY_HASH = _hasher.hash("not-a-real-password-" + secrets.token_hex(8))
 TOKEN_LIFETIME = {TokenPurpose.INVITATION: timedelta(days=7), TokenPurpose.PASSWORD_RESET: timedelta(hours=2)}
 
 
-class AccountError(Exception):
-    def __init__(self, code: str):
-        super().__init__(code)
-        self.code = code
+class AccountError(RuleError):
+    """An account rule refused the request; accounts/wording.py words its code."""
 
 
 def normalize_email(email: str) -> str:
@@ -46,7 +46,7 @@ def find_by_email(session: Session, email: str) -> User | None:
 
 def hash_password(password: str) -> str:
     if len(password) < MIN_PASSWORD_LENGTH:
-        raise AccountError("password_too_short")
+        raise AccountError("password_too_short", min=MIN_PASSWORD_LENGTH)
     return _hasher.hash(password)
 
 
@@ -63,7 +63,7 @@ def authenticate(session: Session, email: str, password: str) -> User | None:
     if _hasher.check_needs_rehash(stored):
         user.password_hash = _hasher.hash(password)
     user.last_login_at = utcnow()
-    session.commit()
+    commit_point(session)
     return user
 
 
@@ -75,7 +75,7 @@ def create_user(session: Session, email: str, name: str, role: Role, password: s
     if password is not None:
         user.password_hash = hash_password(password)
     session.add(user)
-    session.commit()
+    commit_point(session)
     return user
 
 
@@ -103,7 +103,7 @@ def invite(session: Session, email: str, name: str, role: Role, invited_by: User
         raise AccountError("exists")
     user = invite_to(session, email, name, role, invited_by)
     audit.record(session, invited_by, "user.invite", user, f"{user.email} as {user.role.value}")
-    session.commit()
+    commit_point(session)
     return user
 
 
@@ -148,7 +148,7 @@ def request_password_reset(session: Session, email: str) -> None:
     if user is not None and user.is_active:
         secret = _issue_token(session, user, TokenPurpose.PASSWORD_RESET)
         emails.password_reset(session, user, secret)
-    session.commit()
+    commit_point(session)
 
 
 def token_user(session: Session, secret: str, purpose: TokenPurpose) -> AccountToken:
@@ -181,7 +181,7 @@ def redeem(session: Session, secret: str, purpose: TokenPurpose, password: str) 
     user = token.user
     user.password_hash = hash_password(password)
     _lock_out(session, user)
-    session.commit()
+    commit_point(session)
     return user
 
 
@@ -195,7 +195,7 @@ def change_password(session: Session, user: User, current: str, new: str) -> Non
     user.password_hash = hash_password(new)
     _lock_out(session, user)
     audit.record(session, user, "user.change_password", user)
-    session.commit()
+    commit_point(session)
 
 
 def set_active(session: Session, user: User, active: bool, by: User) -> None:
@@ -209,7 +209,7 @@ def set_active(session: Session, user: User, active: bool, by: User) -> None:
     if not active:
         _lock_out(session, user)
     audit.record(session, by, "user.activate" if active else "user.deactivate", user, user.email)
-    session.commit()
+    commit_point(session)
 
 
 def _end_sessions(user: User) -> None:
@@ -233,7 +233,7 @@ def _lock_out(session: Session, user: User) -> None:
 def end_sessions(session: Session, user: User) -> None:
     """Invalidate every cookie issued for this account (logout)."""
     _end_sessions(user)
-    session.commit()
+    commit_point(session)
 
 
 def load_user(session: Session, user_id: str) -> User | None:

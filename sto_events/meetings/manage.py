@@ -13,7 +13,7 @@ from ..core.access import actor, organisers_only
 from ..core.extensions import db, htmx
 from ..core.templating import forbid_caching
 from ..core.timeutil import exists_locally, from_local, local
-from . import planning
+from . import planning, wording
 from . import services as meeting_services
 from .forms import MeetingCancelForm, MeetingForm, RoundForm, WorkshopForm
 from .models import Meeting, MeetingStatus, Workshop, WorkshopRound
@@ -25,24 +25,7 @@ bp.after_request(forbid_caching)
 
 
 def planning_message(error: planning.PlanningError) -> str:
-    messages = {
-        "capacity_below_taken": _("Er zijn al %(taken)s plaatsen bezet: minder plaatsen kan niet.",
-                                  taken=error.details.get("taken")),
-        "workshop_capacity_below_taken": _("Er zijn al %(taken)s plaatsen in deze workshop bezet: minder kan niet.",
-                                           taken=error.details.get("taken")),
-        "ends_before_start": _("De eindtijd moet na de begintijd liggen."),
-        "time_does_not_exist": _("Die tijd bestaat niet op deze dag: de klok wordt dan een uur vooruitgezet."),
-        "not_draft": _("Alleen een concept kan worden gepubliceerd."),
-        "already_cancelled": _("Deze bijeenkomst is al geannuleerd."),
-        "round_in_use": _("In deze ronde hebben deelnemers al gekozen; verwijderen kan niet."),
-        "workshop_in_use": _("Deelnemers hebben deze workshop gekozen; verwijderen kan niet."),
-        "round_outside_meeting": _("Een ronde valt binnen de tijd van de bijeenkomst."),
-        "rounds_outside_meeting": _("Niet elke ronde valt dan nog binnen de bijeenkomst. Verschuif of verwijder eerst "
-                                    "die rondes."),
-        "rounds_overlap": _("Deze tijd overlapt met %(other)s: een deelnemer kan niet in twee rondes tegelijk.",
-                            other=error.details.get("other")),
-    }
-    return messages.get(error.code, _("Deze wijziging kan niet."))
+    return wording.text(error)
 
 
 def _at(day, clock) -> datetime:

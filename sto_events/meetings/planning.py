@@ -1,7 +1,8 @@
 """Organiser operations on meetings, rounds and workshops.
 
 Every function takes the acting organiser, writes an audit entry, tells the layers above what changed (through
-`signals`: registrations promote waiting people and queue their mails in the same transaction), and commits.
+`signals`: registrations promote waiting people and queue their mails in the same transaction), and ends at a
+commit point (core.transaction): a flush inside the caller's unit of work, else a commit.
 Capacity can never drop below the places already taken: the rule is checked here and backed by the CHECK
 constraints, which also catch a sign-up that slips in between.
 """
@@ -18,19 +19,16 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from ..audit import services as audit
+from ..core.rules import RuleError
 from ..core.timeutil import utcnow
+from ..core.transaction import commit_point
 from . import signals
 from .models import Meeting, MeetingStatus, Theme, Workshop, WorkshopRound
 from .services import lock_meeting
 
 
-class PlanningError(Exception):
-    """A rule refused the change; `code` picks the message, `details` fill it in."""
-
-    def __init__(self, code: str, **details):
-        super().__init__(code)
-        self.code = code
-        self.details = details
+class PlanningError(RuleError):
+    """A planning rule refused the change; meetings/wording.py words its code."""
 
 
 @dataclass
@@ -92,9 +90,10 @@ def _snapshot(meeting: Meeting) -> dict:
 
 
 def _commit_capacity(session: Session, what: str, taken: int) -> None:
-    """Commit; a concurrent sign-up that pushed `taken` over the new capacity trips the CHECK constraint."""
+    """Commit (a flush inside a unit of work); a concurrent sign-up that pushed `taken` over the new capacity trips
+    the CHECK constraint."""
     try:
-        session.commit()
+        commit_point(session)
     except IntegrityError as exc:
         session.rollback()
         raise PlanningError(what, taken=taken) from exc
@@ -112,7 +111,7 @@ def create_meeting(session: Session, data: MeetingData, actor) -> Meeting:
     session.add(meeting)
     session.flush()
     audit.record(session, actor, "meeting.create", meeting, meeting.title)
-    session.commit()
+    commit_point(session)
     return meeting
 
 
@@ -223,7 +222,7 @@ def publish(session: Session, meeting: Meeting, actor) -> None:
     meeting.status = MeetingStatus.PUBLISHED
     meeting.updated_at = utcnow()
     audit.record(session, actor, "meeting.publish", meeting)
-    session.commit()
+    commit_point(session)
 
 
 def cancel_meeting(session: Session, meeting: Meeting, actor, reason: str) -> int:
@@ -245,7 +244,7 @@ def cancel_meeting(session: Session, meeting: Meeting, actor, reason: str) -> in
         .values(taken=0)
     )
     audit.record(session, actor, "meeting.cancel", meeting, f"{reason} ({count})")
-    session.commit()
+    commit_point(session)
     return count
 
 
@@ -255,7 +254,7 @@ def add_round(session: Session, meeting: Meeting, title: str, starts_at: datetim
     session.add(workshop_round)
     session.flush()
     audit.record(session, actor, "round.create", workshop_round, f"{meeting.title}: {title}")
-    session.commit()
+    commit_point(session)
     return workshop_round
 
 
@@ -265,7 +264,7 @@ def update_round(session: Session, workshop_round: WorkshopRound, title: str, st
     workshop_round.title, workshop_round.starts_at, workshop_round.ends_at = title, starts_at, ends_at
     audit.record(session, actor, "round.update", workshop_round,
                  audit.changes(old, {"title": title, "starts_at": starts_at, "ends_at": ends_at}))
-    session.commit()
+    commit_point(session)
 
 
 def delete_round(session: Session, workshop_round: WorkshopRound, actor) -> None:
@@ -274,7 +273,7 @@ def delete_round(session: Session, workshop_round: WorkshopRound, actor) -> None
         raise PlanningError("round_in_use")
     audit.record(session, actor, "round.delete", workshop_round, workshop_round.title)
     session.delete(workshop_round)
-    session.commit()
+    commit_point(session)
 
 
 @dataclass
@@ -291,7 +290,7 @@ def add_workshop(session: Session, workshop_round: WorkshopRound, data: Workshop
     session.add(workshop)
     session.flush()
     audit.record(session, actor, "workshop.create", workshop, data.title)
-    session.commit()
+    commit_point(session)
     return workshop
 
 
@@ -319,4 +318,4 @@ def delete_workshop(session: Session, workshop: Workshop, actor) -> None:
         raise PlanningError("workshop_in_use")
     audit.record(session, actor, "workshop.delete", workshop, workshop.title)
     session.delete(workshop)
-    session.commit()
+    commit_point(session)

@@ -8,8 +8,8 @@ from flask_babel import gettext
 from ..core.extensions import db, htmx
 from ..core.pagecache import cached_page
 from ..core.urls import absolute_url
-from ..notifications import ical
 from . import services
+from .calendar import meetings_calendar
 
 bp = Blueprint("meetings", __name__)
 
@@ -46,12 +46,12 @@ def detail(slug: str):
 def meeting_ics(slug: str):
     """'Add to my calendar' for one meeting."""
     meeting = services.published(db.session, slug) or abort(404)
-    body = ical.meetings_calendar([meeting], _meeting_url, meeting.title)
+    body = meetings_calendar([meeting], _meeting_url, meeting.title)
     return _calendar_response(body, f"{meeting.slug}.ics")
 
 
 @bp.get("/agenda.ics")
 def feed():
     """Subscribable calendar of all published meetings."""
-    body = ical.meetings_calendar(services.feed(db.session), _meeting_url, gettext("STO-bijeenkomsten"))
+    body = meetings_calendar(services.feed(db.session), _meeting_url, gettext("STO-bijeenkomsten"))
     return _calendar_response(body, "sto-bijeenkomsten.ics")

@@ -1,15 +1,18 @@
-"""iCalendar files (RFC 5545/5546): invitations per registration, and meeting files and feeds."""
+"""iCalendar files (RFC 5545/5546) built from neutral events: the builder knows no domain.
+
+Each domain maps its own objects to `CalendarEvent` (meetings/calendar.py, registrations/calendar.py, and later
+buddy and expert visits) and calls `calendar(events, method, name)`."""
 
 from __future__ import annotations
 
 from collections.abc import Iterable
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from functools import lru_cache
 
 from icalendar import Calendar, Event, Timezone, TimezoneDaylight, TimezoneStandard, vCalAddress, vText
 
 from ..core.timeutil import local, utcnow
-from ..meetings.models import Meeting, MeetingStatus
 from . import sender
 
 PRODID = "-//Sterk Techniekonderwijs//STO Events//NL"
@@ -18,33 +21,73 @@ PRODID = "-//Sterk Techniekonderwijs//STO Events//NL"
 LEGACY_UID_DOMAIN = "sto-events"
 
 
-def _calendar(method: str) -> Calendar:
-    cal = Calendar()
-    cal.add("prodid", PRODID)
-    cal.add("version", "2.0")
-    cal.add("calscale", "GREGORIAN")
-    cal.add("method", method)
-    return cal
+@dataclass(frozen=True)
+class Person:
+    """An organizer or attendee. The attendee parameters (RFC 5545 3.2) are ignored for the organizer."""
+
+    name: str
+    email: str
+    role: str = "REQ-PARTICIPANT"
+    partstat: str = "NEEDS-ACTION"
+    rsvp: bool = False
 
 
-def _organizer() -> vCalAddress:
-    organizer = vCalAddress(f"mailto:{sender.address()}")
-    organizer.params["cn"] = vText(sender.name())
-    return organizer
+@dataclass(frozen=True)
+class CalendarEvent:
+    """One VEVENT, in plain values. Times are aware datetimes (stored UTC); files show them in Europe/Amsterdam.
+
+    `uid` must stay the same for every version of the event, and `sequence` must rise with each change, so calendars
+    replace the event instead of adding a second one. `organizer` defaults to our configured sender."""
+
+    uid: str
+    title: str
+    start: datetime
+    end: datetime
+    sequence: int = 0
+    description: str = ""
+    location: str = ""
+    url: str | None = None
+    organizer: Person | None = None
+    attendees: tuple[Person, ...] = field(default_factory=tuple)
+    #: CONFIRMED, TENTATIVE or CANCELLED.
+    status: str = "CONFIRMED"
+    last_modified: datetime | None = None
 
 
-def _meeting_event(meeting: Meeting, uid: str, description: str, url: str | None = None) -> Event:
+def uid(local_part: str) -> str:
+    """A new UID in our domain; store it with the object once an invitation has gone out."""
+    return f"{local_part}@{sender.domain()}"
+
+
+def _address(person: Person) -> vCalAddress:
+    address = vCalAddress(f"mailto:{person.email}")
+    address.params["cn"] = vText(person.name)
+    return address
+
+
+def _event(item: CalendarEvent) -> Event:
     event = Event()
-    event.add("uid", uid)
+    event.add("uid", item.uid)
     event.add("dtstamp", utcnow())
-    event.add("dtstart", local(meeting.starts_at))
-    event.add("dtend", local(meeting.ends_at))
-    event.add("summary", meeting.title)
-    event.add("location", ", ".join(p for p in (meeting.venue, meeting.address, meeting.city) if p))
-    event.add("description", description)
-    if url:
-        event.add("url", url)
-    event.add("organizer", _organizer())
+    event.add("dtstart", local(item.start))
+    event.add("dtend", local(item.end))
+    event.add("summary", item.title)
+    if item.location:
+        event.add("location", item.location)
+    event.add("description", item.description)
+    if item.url:
+        event.add("url", item.url)
+    event.add("organizer", _address(item.organizer or Person(sender.name(), sender.address())))
+    event.add("sequence", item.sequence)
+    if item.last_modified:
+        event.add("last-modified", item.last_modified)
+    event.add("status", item.status)
+    for person in item.attendees:
+        attendee = _address(person)
+        attendee.params["role"] = vText(person.role)
+        attendee.params["partstat"] = vText(person.partstat)
+        attendee.params["rsvp"] = vText("TRUE" if person.rsvp else "FALSE")
+        event.add("attendee", attendee)
     return event
 
 
@@ -76,58 +119,19 @@ def _amsterdam_vtimezone() -> Timezone:
     return zone
 
 
-def _finish(cal: Calendar) -> bytes:
-    """Every time in our files is in Europe/Amsterdam: one VTIMEZONE, before the events."""
+def calendar(events: Iterable[CalendarEvent], method: str, name: str | None = None) -> bytes:
+    """A calendar file: METHOD PUBLISH (a file or feed; `name` is its title in calendar apps), REQUEST or CANCEL.
+
+    Every time in our files is in Europe/Amsterdam: one VTIMEZONE, before the events."""
+    cal = Calendar()
+    cal.add("prodid", PRODID)
+    cal.add("version", "2.0")
+    cal.add("calscale", "GREGORIAN")
+    cal.add("method", method)
+    if name is not None:
+        cal.add("x-wr-calname", vText(name))
+        cal.add("x-wr-timezone", "Europe/Amsterdam")
+    for item in events:
+        cal.add_component(_event(item))
     cal.subcomponents.insert(0, _amsterdam_vtimezone())
     return cal.to_ical()
-
-
-def registration_uid(registration) -> str:
-    """Stable per (meeting, registration), so calendars update the same event.
-
-    The UID is fixed when the first invitation goes out (`calendar_uid`), so a later change of the sender's
-    domain, or of this format, never turns an update into a second event. Invitations sent before UIDs carried a
-    domain had `@sto-events`; the migration stored that for them."""
-    if registration.calendar_uid:
-        return registration.calendar_uid
-    return f"meeting-{registration.meeting_id}-registration-{registration.public_id}@{sender.domain()}"
-
-
-def meeting_uid(meeting: Meeting) -> str:
-    """Stable per meeting for the published files; meetings published before keep their `@sto-events` UID."""
-    return meeting.calendar_uid or f"meeting-{meeting.id}@{sender.domain()}"
-
-
-def registration_invitation(registration, method: str, description: str, url: str) -> bytes:
-    """A REQUEST (new or changed) or CANCEL for one participant's place at a meeting."""
-    meeting = registration.meeting
-    cal = _calendar(method)
-    event = _meeting_event(meeting, registration_uid(registration), description, url)
-    event.add("sequence", registration.sequence)
-    event.add("status", "CANCELLED" if method == "CANCEL" else "CONFIRMED")
-    attendee = vCalAddress(f"mailto:{registration.email}")
-    attendee.params["cn"] = vText(registration.name)
-    attendee.params["role"] = vText("REQ-PARTICIPANT")
-    attendee.params["partstat"] = vText("DECLINED" if method == "CANCEL" else "ACCEPTED")
-    attendee.params["rsvp"] = vText("FALSE")
-    event.add("attendee", attendee)
-    cal.add_component(event)
-    return _finish(cal)
-
-
-def meetings_calendar(meetings: Iterable[Meeting], url_for_meeting, name: str) -> bytes:
-    """A PUBLISH calendar of meetings: the 'add to my calendar' file and the subscribable feed.
-
-    SEQUENCE rises when a meeting moves or is called off, and a cancelled meeting stays with STATUS:CANCELLED, so a
-    calendar that imported or subscribed to it updates the event instead of keeping the old one."""
-    cal = _calendar("PUBLISH")
-    cal.add("x-wr-calname", vText(name))
-    cal.add("x-wr-timezone", "Europe/Amsterdam")
-    for meeting in meetings:
-        url = url_for_meeting(meeting)
-        event = _meeting_event(meeting, meeting_uid(meeting), url, url)
-        event.add("sequence", meeting.sequence)
-        event.add("last-modified", meeting.updated_at or meeting.created_at)
-        event.add("status", "CANCELLED" if meeting.status == MeetingStatus.CANCELLED else "CONFIRMED")
-        cal.add_component(event)
-    return _finish(cal)

@@ -25,6 +25,7 @@ from sqlalchemy.orm import Session, selectinload
 from ..accounts import services as accounts
 from ..accounts.models import Role, User
 from ..audit.services import record
+from ..core.rules import RuleError
 from ..core.timeutil import utcnow
 from ..places.models import Place
 from . import mails
@@ -36,12 +37,8 @@ SALT = "company-registration"
 LINK_MAX_AGE = timedelta(days=3)
 
 
-class CompanyError(Exception):
-    """A rule refused the registration or the verification: `code` says which."""
-
-    def __init__(self, code: str):
-        super().__init__(code)
-        self.code = code
+class CompanyError(RuleError):
+    """A rule refused the registration or the verification; organisations/wording.py words its code."""
 
 
 class InvalidLink(Exception):

@@ -12,7 +12,8 @@ from wtforms.validators import DataRequired, Length, Optional
 from ..core.formfields import CheckboxesField, email_field, no_control_characters, strip, visible_text, web_address
 from ..places.forms import PlaceField
 from .importing import ImportFileError, Rejection
-from .vocabulary import OFFER_KINDS
+from .models import Organisation
+from .vocabulary import LEERWEGEN, OFFER_KINDS, PROFILES, OrganisationKind
 
 
 def _line(label, required_message, max_length=200, description=None) -> StringField:
@@ -53,6 +54,57 @@ class CompanyRegistrationForm(FlaskForm):
                        "Naam, plaats, website, regio's en aanbod van het bedrijf zijn openbaar zodra het "
                        "ondersteuningsteam het bedrijf heeft gecontroleerd; uw naam en e-mailadres niet."),
     )
+
+
+class OrganisationForm(FlaskForm):
+    """What may be edited of an organisation: its contacts keep the website and what it offers (a company) or the
+    profiles and leerwegen (a vmbo school); organisers also the name. `__init__` drops what does not apply."""
+
+    name = _line(_l("Naam"), _l("Vul de naam van de organisatie in."))
+    website = StringField(_l("Website (niet verplicht)"), filters=[strip], validators=[
+        Optional(), Length(max=300, message=_l("Gebruik hoogstens %(max)d tekens.")), no_control_characters,
+        web_address])
+    offer_kinds = CheckboxesField(_l("Wat u scholen aanbiedt"),
+                                  choices=[SelectChoice(code, label) for code, label in OFFER_KINDS.items()],
+                                  validate_choice=True)
+    profiles = CheckboxesField(_l("vmbo-profielen"),
+                               choices=[SelectChoice(code, f"{label} ({code})") for code, label in PROFILES.items()],
+                               validate_choice=True)
+    leerwegen = CheckboxesField(_l("Leerwegen"),
+                                choices=[SelectChoice(code, label) for code, label in LEERWEGEN.items()],
+                                validate_choice=True)
+
+    def __init__(self, *args, organisation: Organisation, organiser: bool, **kwargs):
+        super().__init__(*args, **kwargs)
+        if not organiser:
+            del self.name
+        if organisation.kind != OrganisationKind.COMPANY:
+            del self.offer_kinds
+        if organisation.kind != OrganisationKind.VMBO_SCHOOL:
+            del self.profiles
+            del self.leerwegen
+        if not self.is_submitted():
+            for name in ("offer_kinds", "profiles", "leerwegen"):
+                if name in self:
+                    self[name].data = getattr(organisation, name)
+
+
+def organisation_values(form: OrganisationForm) -> dict:
+    """The submitted values of the fields this form has."""
+    names = ("name", "website", "offer_kinds", "profiles", "leerwegen")
+    return {name: form[name].data or ([] if name not in ("name", "website") else "") for name in names if name in form}
+
+
+class InviteMemberForm(FlaskForm):
+    """Invite a person into a region or an organisation: a name for the mail, and the address it goes to."""
+
+    name = _line(_l("Naam"), _l("Vul de naam in van wie u uitnodigt."),
+                 description=_l("Zo spreken we deze persoon aan in de uitnodiging."))
+    email = email_field(_l("Hierheen sturen we de uitnodiging. Dit wordt ook de inlognaam."))
+
+
+class EndMembershipForm(FlaskForm):
+    """The button that ends somebody's membership: only the CSRF token."""
 
 
 class ConfirmCompanyForm(FlaskForm):

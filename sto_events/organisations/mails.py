@@ -2,27 +2,17 @@
 
 from __future__ import annotations
 
-from flask import render_template
 from flask_babel import force_locale, gettext
 from sqlalchemy.orm import Session
 
 from ..core.urls import absolute_url
-from ..notifications import outbox
+from ..notifications import compose
 
 
 def _queue(session: Session, recipient: str, kind: str, subject: str, locale: str = "nl", about=None,
            **context) -> None:
-    outbox.queue(
-        session,
-        kind=kind,
-        recipient=recipient,
-        subject=subject,
-        body_text=render_template(f"email/organisations/{kind}.txt", **context),
-        body_html=render_template(f"email/organisations/{kind}.html", **context),
-        about=about,
-        person=recipient,
-        locale=locale,
-    )
+    compose.queue(session, f"email/organisations/{kind}", context, recipient=recipient, subject=subject,
+                  about=about, person=recipient, locale=locale)
 
 
 def confirm_registration(session: Session, application, token: str) -> None:

@@ -10,16 +10,13 @@ from sqlalchemy.orm import Session
 from ..accounts import services as accounts
 from ..accounts.models import Role, User
 from ..audit import services as audit
+from ..core.rules import RuleError
 from .models import Organisation, OrganisationContact
 from .vocabulary import OrganisationKind
 
 
-class MembershipError(Exception):
+class MembershipError(RuleError):
     """A refused change of a membership: "already" (is a member), "inactive" (the account is switched off)."""
-
-    def __init__(self, code: str):
-        super().__init__(code)
-        self.code = code
 
 
 def contact_role(organisation: Organisation) -> Role:
@@ -32,7 +29,7 @@ def invite_member(session: Session, email: str, name: str, role: Role, by: User,
     try:
         return accounts.invite_to(session, email, name, role, by, about)
     except accounts.AccountError as error:
-        raise MembershipError(error.code) from None
+        raise MembershipError(error.code, **error.details) from None
 
 
 def add_contact(session: Session, organisation: Organisation, email: str, name: str, by: User) -> OrganisationContact:

@@ -10,21 +10,11 @@ from wtforms.fields.choices import SelectChoice
 from ..core.errors import render_error
 from ..core.extensions import csrf, db
 from ..core.templating import no_store
-from . import companies
+from . import companies, wording
 from .forms import CompanyRegistrationForm, ConfirmCompanyForm
 from .vocabulary import OFFER_KINDS
 
 bp = Blueprint("company_signup", __name__, url_prefix="/bedrijven/aanmelden")
-
-
-def _problem_text(code: str) -> str:
-    return {
-        "email_taken": _("Er is al een account met dit e-mailadres. Log in, of kies 'Wachtwoord vergeten' als u "
-                         "uw wachtwoord niet meer weet."),
-        "company_exists": _("Dit bedrijf is in deze plaats al aangemeld. Vraag de contactpersoon van uw bedrijf "
-                            "om u uit te nodigen, of mail het ondersteuningsteam."),
-        "unknown_place": _("Deze plaats kennen we niet meer. Meld uw bedrijf opnieuw aan."),
-    }[code]
 
 
 def _form() -> CompanyRegistrationForm:
@@ -52,7 +42,7 @@ def register():
             db.session.commit()
             return redirect(url_for(".sent"), code=303)
         for code in found:
-            (form.email if code == "email_taken" else form.name).errors.append(_problem_text(code))
+            (form.email if code == "email_taken" else form.name).errors.append(wording.text(code))
     if form.csrf_token.errors:
         form.form_errors.append(_("Het formulier was verlopen. Controleer uw gegevens en verstuur het opnieuw."))
     status = 422 if request.method == "POST" else 200
@@ -83,13 +73,13 @@ def confirm(token: str):
             _company, _user, secret = companies.confirm(db.session, application)
         except companies.CompanyError as error:
             db.session.rollback()
-            problem = _problem_text(error.code)
+            problem = wording.text(error.code)
         else:
             db.session.commit()
             return redirect(url_for("accounts.accept_invitation", secret=secret), code=303)
     elif request.method == "GET":
         found = companies.problems(db.session, application)
-        problem = _problem_text(found[0]) if found else None
+        problem = wording.text(found[0]) if found else None
     status = 409 if problem and request.method == "POST" else 422 if request.method == "POST" else 200
     return render_template("organisations/register_confirm.html", form=form, application=application,
                            place=companies.place_of(db.session, application),

@@ -48,6 +48,8 @@ class Region(db.Model):
     )
     #: The penvoerder: the school board that submitted the plan and receives the grant.
     lead_board: Mapped[str] = mapped_column(sa.String(200), default="")
+    #: What the region's coordinators say about it on the public page (plain text, a few lines).
+    description: Mapped[str] = mapped_column(sa.Text(), default="")
     is_demo: Mapped[bool] = mapped_column(default=False, server_default=sa.false())
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
 

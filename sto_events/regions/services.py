@@ -8,10 +8,12 @@ from dataclasses import dataclass, field
 import sqlalchemy as sa
 from sqlalchemy.orm import Session, selectinload
 
+from ..audit import services as audit
+from ..core.rules import RuleError
 from ..organisations.models import Organisation, OrganisationProfile
 from ..organisations.services import public_filter
 from ..organisations.vocabulary import PROFILES, OrganisationKind
-from .models import Region, RegionMember, RegionProvince
+from .models import PlanStatus, Region, RegionMember, RegionProvince
 
 
 @dataclass
@@ -99,6 +101,39 @@ def regions_of(session: Session, organisation: Organisation) -> list[Region]:
         sa.select(Region).join(RegionMember, RegionMember.region_id == Region.id)
         .where(RegionMember.organisation_id == organisation.id).order_by(Region.name)
     ))
+
+
+class RegionError(RuleError):
+    """A refused change of a region: "name_taken" (another region has this name); regions/wording.py words it."""
+
+
+def by_slug(session: Session, slug: str) -> Region | None:
+    """The region for a manage page's URL (every region, public or not: the scope decides who gets in)."""
+    return session.scalar(sa.select(Region).where(Region.slug == slug))
+
+
+def update_region(session: Session, region: Region, by, values: dict) -> bool:
+    """Change the region's fields named in `values` (only those the editor's form has) and note it in the audit
+    log. Returns whether anything changed. Flushes; the caller commits, so change and audit entry land together."""
+    if "plan_status" in values:
+        values = {**values, "plan_status": PlanStatus(values["plan_status"])}
+    name = values.get("name")
+    if name is not None and name != region.name and session.scalar(
+            sa.select(Region.id).where(sa.func.lower(Region.name) == name.lower(), Region.id != region.id)):
+        raise RegionError("name_taken")
+    old = {key: _plain(getattr(region, key)) for key in values}
+    new = {key: _plain(value) for key, value in values.items()}
+    if old == new:
+        return False
+    for key, value in values.items():
+        setattr(region, key, value)
+    audit.record(session, by, "region.update", region, audit.changes(old, new))
+    session.flush()
+    return True
+
+
+def _plain(value) -> str:
+    return value.value if isinstance(value, PlanStatus) else str(value or "")
 
 
 def choices(session: Session) -> list[tuple[int, str]]:

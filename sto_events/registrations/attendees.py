@@ -1,6 +1,7 @@
 """Organiser operations on registrations: find, move, cancel on someone's behalf, admit, check in, mail.
 
-Each takes the acting organiser, writes an audit entry and commits.
+Each takes the acting organiser, writes an audit entry and flushes: the route commits the change and its audit
+entry once (core.transaction.unit_of_work).
 """
 
 from __future__ import annotations
@@ -15,9 +16,8 @@ from sqlalchemy.orm import Session, selectinload
 from ..audit import services as audit
 from ..core.timeutil import local, utcnow
 from ..meetings.models import Meeting, Workshop
-from ..notifications import messages
 from ..notifications.models import Mailing
-from . import services
+from . import mails, services
 from .models import Registration, RegistrationStatus, WorkshopChoice
 
 STATUSES = {s.value for s in RegistrationStatus}
@@ -117,7 +117,7 @@ def move(session: Session, registration: Registration, round_id: int, workshop_i
     if changed:
         audit.record(session, actor, "registration.move", registration,
                      f"{registration.email}: workshop {old} → {workshop_id}")
-        session.commit()
+        session.flush()
     return changed
 
 
@@ -126,7 +126,7 @@ def cancel(session: Session, registration: Registration, actor) -> bool:
     cancelled = services.cancel(session, registration)
     if cancelled:
         audit.record(session, actor, "registration.cancel", registration, registration.email)
-        session.commit()
+        session.flush()
     return cancelled
 
 
@@ -166,10 +166,10 @@ def admit(session: Session, registration: Registration, actor) -> None:
     registration.waitlisted_at = None
     registration.sequence += 1
     session.flush()
-    messages.registration_promoted(session, registration)
+    mails.registration_promoted(session, registration)
     audit.record(session, actor, "registration.admit", registration,
                  "; ".join([registration.email, *raised]))
-    session.commit()
+    session.flush()
 
 
 def is_meeting_day(meeting: Meeting, now=None) -> bool:
@@ -194,7 +194,7 @@ def set_checked_in(session: Session, registration: Registration, checked_in: boo
     registration.checked_in_at = utcnow() if checked_in else None
     audit.record(session, actor, "registration.check_in" if checked_in else "registration.check_in_undo",
                  registration, registration.email)
-    session.commit()
+    session.flush()
 
 
 AUDIENCES = ("all", "confirmed", "waitlisted")
@@ -231,9 +231,9 @@ def send_mailing(session: Session, meeting: Meeting, audience: str, subject: str
     session.add(mailing)
     session.flush()
     for registration in recipients:
-        messages.attendee_mailing(session, registration, mailing)
+        mails.attendee_mailing(session, registration, mailing)
     audit.record(session, actor, "meeting.mail", meeting, f"{audience}: {subject} ({len(recipients)})")
-    session.commit()
+    session.flush()
     return mailing
 
 

@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session, selectinload
 from ..core.timeutil import utcnow
 from ..meetings import signals
 from ..meetings.models import Meeting, Workshop, WorkshopRound
-from ..notifications import messages
+from . import mails
 from .models import Registration, RegistrationStatus, WorkshopChoice
 from .services import promote_waitlist
 
@@ -36,7 +36,7 @@ def tell_meeting_moved(meeting: Meeting, *, session: Session, changes) -> int:
     for registration in registrations:
         if registration.status == RegistrationStatus.CONFIRMED:
             registration.sequence += 1
-        messages.meeting_changed(session, registration, changes)
+        mails.meeting_changed(session, registration, changes)
     return len(registrations)
 
 
@@ -50,7 +50,7 @@ def cancel_registrations(meeting: Meeting, *, session: Session, reason: str) -> 
         registration.cancelled_at = utcnow()
         registration.waitlisted_at = None
         registration.sequence += 1
-        messages.meeting_cancelled(session, registration, held_seat, reason)
+        mails.meeting_cancelled(session, registration, held_seat, reason)
     session.flush()
     return len(registrations)
 

@@ -15,12 +15,12 @@ from ..core.access import actor, organisers_only
 from ..core.errors import render_error
 from ..core.extensions import db, htmx
 from ..core.templating import forbid_caching
+from ..core.transaction import unit_of_work
 from ..core.urls import safe_next
 from ..meetings.models import Meeting
-from ..notifications import messages
 from ..notifications.models import Mailing
 from ..regions import services as regions
-from . import attendees, exports
+from . import attendees, exports, mails, wording
 from .forms import MailingForm, RegionForm, role_labels, set_region_choices
 from .models import Registration
 from .services import RegistrationError
@@ -107,17 +107,7 @@ def _back(registration: Registration):
 
 
 def _error_text(error: RegistrationError) -> str:
-    return {
-        "workshop_full": _("Die workshop is vol. Verhoog eerst het aantal plaatsen of kies een andere."),
-        "cancelled": _("Deze aanmelding is geannuleerd."),
-        "closed": _("Deze bijeenkomst is voorbij of geannuleerd."),
-        "not_waitlisted": _("Deze persoon staat niet (meer) op de wachtlijst."),
-        "check_in_waitlisted": _("Inchecken kan niet: deze persoon staat op de wachtlijst."),
-        "check_in_cancelled": _("Inchecken kan niet: deze aanmelding is geannuleerd."),
-        "check_in_other_day": _("De bijeenkomst is niet vandaag. Weet u zeker dat u wilt inchecken?"),
-        "choose_workshop": _("Kies een workshop in elke ronde."),
-        "erased": _("De gegevens van deze aanmelding zijn verwijderd."),
-    }.get(error.code, _("Dit kan niet."))
+    return wording.for_organiser(error)
 
 
 @bp.post("/aanmeldingen/<int:registration_id>/verplaatsen")
@@ -128,7 +118,8 @@ def move_registration(registration_id: int):
     if not (round_id.isdigit() and workshop_id.isdigit()):
         abort(400)
     try:
-        moved = attendees.move(db.session, registration, int(round_id), int(workshop_id), actor())
+        with unit_of_work():
+            moved = attendees.move(db.session, registration, int(round_id), int(workshop_id), actor())
     except RegistrationError as error:
         flash(_error_text(error), "error")
     else:
@@ -142,7 +133,9 @@ def cancel_registration(registration_id: int):
     """Cancel on someone's behalf, after a confirmation step."""
     registration = db.get_or_404(Registration, registration_id)
     if request.method == "POST":
-        if attendees.cancel(db.session, registration, actor()):
+        with unit_of_work():
+            cancelled = attendees.cancel(db.session, registration, actor())
+        if cancelled:
             flash(_("De aanmelding is geannuleerd; de deelnemer krijgt bericht."), "ok")
         else:
             flash(_("Deze aanmelding was al geannuleerd."), "info")
@@ -155,7 +148,8 @@ def admit_registration(registration_id: int):
     """Let a wait-listed person in, adding a place if the meeting or workshop is full."""
     registration = db.get_or_404(Registration, registration_id)
     try:
-        attendees.admit(db.session, registration, actor())
+        with unit_of_work():
+            attendees.admit(db.session, registration, actor())
     except RegistrationError as error:
         flash(_error_text(error), "error")
     else:
@@ -171,8 +165,9 @@ def check_in(registration_id: int):
     error = None
     confirm_other_day = False
     try:
-        attendees.set_checked_in(db.session, registration, present, actor(),
-                                 other_day_confirmed=request.form.get("andere_dag") == "1")
+        with unit_of_work():
+            attendees.set_checked_in(db.session, registration, present, actor(),
+                                     other_day_confirmed=request.form.get("andere_dag") == "1")
     except RegistrationError as exc:
         error = _error_text(exc)
         confirm_other_day = exc.code == "check_in_other_day"
@@ -243,13 +238,14 @@ def mail_attendees(meeting_id: int):
     if form.validate_on_submit():
         recipients = attendees.audience_registrations(db.session, meeting.id, form.audience.data)
         if request.form.get("action") == "send" and recipients:
-            mailing = attendees.send_mailing(db.session, meeting, form.audience.data, form.subject.data,
-                                             form.body.data, actor())
+            with unit_of_work():
+                mailing = attendees.send_mailing(db.session, meeting, form.audience.data, form.subject.data,
+                                                 form.body.data, actor())
             flash(ngettext("Het bericht staat klaar voor %(num)d ontvanger.",
                            "Het bericht staat klaar voor %(num)d ontvangers.", mailing.recipient_count), "ok")
             return redirect(url_for(".mailing", mailing_id=mailing.id), code=303)
         example = recipients[0] if recipients else None
-        text = messages.render_attendee_mailing(example, form.subject.data, form.body.data)[0] if example else ""
+        text = mails.render_attendee_mailing(example, form.subject.data, form.body.data)[0] if example else ""
         preview = {"count": len(recipients), "text": text, "example": example}
     elif request.method == "POST":
         status = 422

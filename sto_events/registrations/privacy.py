@@ -8,6 +8,7 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
 from ..core.timeutil import utcnow
+from ..core.transaction import commit_point
 from ..meetings.models import Meeting
 from ..notifications.models import OutboxMessage
 from ..notifications.outbox import concerning
@@ -93,7 +94,7 @@ def set_sharing(session: Session, registration: Registration, share: bool) -> No
     """Give or withdraw consent to show name and organisation to other participants; takes effect at once."""
     if registration.anonymised_at is None:
         registration.share_with_participants = share
-    session.commit()
+    commit_point(session)
 
 
 def erase(session: Session, registration: Registration) -> None:
@@ -109,7 +110,7 @@ def erase(session: Session, registration: Registration) -> None:
     _strip(registration)
     session.flush()
     services.promote_waitlist(session, registration.meeting_id)
-    session.commit()
+    commit_point(session)
 
 
 def anonymise_past(session: Session, months: int) -> int:
@@ -127,5 +128,5 @@ def anonymise_past(session: Session, months: int) -> int:
     for registration in registrations:
         _strip(registration)
     ids = [r.id for r in registrations]
-    session.commit()
+    commit_point(session)
     return len(ids)

@@ -14,10 +14,9 @@ from ..core.extensions import csrf, db, htmx
 from ..core.templating import no_store
 from ..core.urls import absolute_url
 from ..meetings import services as meeting_services
-from ..notifications import ical
 from ..ratelimits import web as ratelimits
 from ..regions import services as regions
-from . import privacy, services
+from . import calendar, mails, privacy, services, wording
 from .forms import (
     CancelForm,
     ConsentForm,
@@ -51,16 +50,7 @@ def _sign_up_form(meeting):
 
 
 def _error_message(error: services.RegistrationError) -> str:
-    messages = {
-        "closed": _("Aanmelden voor deze bijeenkomst is niet (meer) mogelijk."),
-        "cancelled": _("Deze aanmelding is al geannuleerd."),
-        "erased": _("De gegevens van deze aanmelding zijn verwijderd."),
-        "choose_workshop": _("Kies een workshop in elke ronde."),
-        "workshop_full": _(
-            "Deze workshop is inmiddels vol. Kies een andere workshop; uw aanmelding is niet gewijzigd."
-        ),
-    }
-    return messages.get(error.code, messages["closed"])
+    return wording.for_participant(error)
 
 
 @bp.route("/bijeenkomsten/<slug:slug>/aanmelden", methods=["GET", "POST"])
@@ -343,13 +333,8 @@ def invitation(token: str):
         return render_error(409, _("U staat op de wachtlijst: de agenda-uitnodiging volgt zodra u een plaats heeft."))
     method = "CANCEL" if registration.status == RegistrationStatus.CANCELLED else "REQUEST"
     manage_url = absolute_url("registrations.manage", token=token)
-    description = render_template(
-        "email/_invitation_description.txt",
-        registration=registration,
-        meeting=registration.meeting,
-        manage_url=manage_url,
-    )
-    body = ical.registration_invitation(registration, method, description, manage_url)
+    description = mails.invitation_description(registration, manage_url)
+    body = calendar.invitation(registration, method, description, manage_url)
     return body, 200, {
         "Content-Type": f"text/calendar; method={method}; charset=utf-8",
         "Content-Disposition": 'attachment; filename="uitnodiging.ics"',

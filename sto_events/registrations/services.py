@@ -1,6 +1,7 @@
 """The rules of signing up: seats, workshop places, waiting list, changes and cancellation.
 
-Every service takes a session, applies one rule, queues its mails in the same transaction, and commits.
+Every service takes a session, applies one rule, queues its mails in the same transaction, and ends at a commit
+point: a flush inside the caller's unit of work (core.transaction), a commit when called on its own.
 Seats are taken only by conditional UPDATEs (`taken = taken + 1 WHERE taken < capacity`), so the check and
 the take cannot race; a savepoint undoes a partial take when one of the places is full.
 """
@@ -9,27 +10,23 @@ from __future__ import annotations
 
 import hashlib
 import hmac
-import time
 import unicodedata
 from dataclasses import dataclass, field
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Session, selectinload
 
+from ..core.rules import RuleError
 from ..core.timeutil import utcnow
+from ..core.transaction import commit_point
 from ..meetings.models import Meeting, Workshop
-from ..notifications import messages
 from ..regions import services as regions
+from . import mails
 from .models import ParticipantRole, Registration, RegistrationStatus, WorkshopChoice
 
 
-class RegistrationError(Exception):
-    """A rule refused the request; `code` tells the route which message to show."""
-
-    def __init__(self, code: str, **details):
-        super().__init__(code)
-        self.code = code
-        self.details = details
+class RegistrationError(RuleError):
+    """A registration rule refused the request; registrations/wording.py words its code."""
 
 
 @dataclass
@@ -112,21 +109,8 @@ def _check_choices(meeting: Meeting, workshops: dict[int, int], every_round: boo
     return valid
 
 
-#: Test-only switch: take seats the naive way (read, then write) and skip the meeting lock, so the race tests can
-#: show they would catch an overbooking. Never set outside tests.
-UNSAFE_SEATS_FOR_TESTS = False
-
-
 def _take_one(session: Session, model, row_id: int) -> bool:
-    if UNSAFE_SEATS_FOR_TESTS:  # the naive take below is test scaffolding: make mutate leaves it alone
-        naive = sa.select(model.taken, model.capacity).where(model.id == row_id)  # pragma: no mutate
-        taken, capacity = session.execute(naive).one()
-        if taken >= capacity:  # pragma: no mutate
-            return False  # pragma: no mutate
-        time.sleep(0.01)  # pragma: no mutate - widens the window between the check and the write
-        session.execute(sa.update(model).where(model.id == row_id).values(taken=taken + 1)  # pragma: no mutate
-                        .execution_options(synchronize_session=False))  # pragma: no mutate
-        return True  # pragma: no mutate
+    """Take one place by a conditional UPDATE: the check and the take are one statement, so they cannot race."""
     result = session.execute(
         sa.update(model)
         .where(model.id == row_id, model.taken < model.capacity)
@@ -167,8 +151,6 @@ def lock_meeting(session: Session, meeting_id: int) -> None:
     Without it a sign-up that finds the meeting full could commit its waiting-list row just after a
     cancellation looked for someone to promote, leaving a seat empty while the newcomer waits.
     """
-    if UNSAFE_SEATS_FOR_TESTS:
-        return
     session.execute(sa.select(Meeting.id).where(Meeting.id == meeting_id).with_for_update())
 
 
@@ -211,7 +193,7 @@ def sign_up(session: Session, meeting: Meeting, data: SignUp) -> tuple[Registrat
     lock_meeting(session, meeting.id)
     existing = find_active(session, meeting.id, data.email)
     if existing is not None:
-        session.commit()
+        commit_point(session)
         return existing, False
     workshops = _check_choices(meeting, data.workshops)
     registration = Registration(
@@ -239,17 +221,17 @@ def sign_up(session: Session, meeting: Meeting, data: SignUp) -> tuple[Registrat
         registration.status = RegistrationStatus.CONFIRMED
         registration.waitlisted_at = None
         session.flush()
-        messages.registration_confirmed(session, registration)
+        mails.registration_confirmed(session, registration)
     else:
-        messages.registration_waitlisted(session, registration, waitlist_position(session, registration))
-    session.commit()
+        mails.registration_waitlisted(session, registration, waitlist_position(session, registration))
+    commit_point(session)
     return registration, True
 
 
 def resend_link(session: Session, registration: Registration) -> None:
     """Mail the person their manage link again (someone signed up a second time with their address)."""
-    messages.registration_link(session, registration)
-    session.commit()
+    mails.registration_link(session, registration)
+    commit_point(session)
 
 
 #: The order of the waiting list: first come, first promoted (the id breaks a tie in the timestamp).
@@ -291,7 +273,7 @@ def promote_waitlist(session: Session, meeting_id: int) -> list[Registration]:
             _set_status(session, candidate, status=RegistrationStatus.CONFIRMED, waitlisted_at=None,
                         sequence=Registration.sequence + 1)
             promoted.append(candidate)
-            messages.registration_promoted(session, candidate)
+            mails.registration_promoted(session, candidate)
     return promoted
 
 
@@ -300,16 +282,16 @@ def cancel(session: Session, registration: Registration) -> bool:
     lock_meeting(session, registration.meeting_id)
     old = _relock(session, registration).status
     if old == RegistrationStatus.CANCELLED:
-        session.commit()
+        commit_point(session)
         return False
     _set_status(session, registration, status=RegistrationStatus.CANCELLED, cancelled_at=utcnow(),
                 waitlisted_at=None, sequence=Registration.sequence + 1)
     held_seat = old == RegistrationStatus.CONFIRMED
     if held_seat:
         release_places(session, registration)
-    messages.registration_cancelled(session, registration, held_seat)
+    mails.registration_cancelled(session, registration, held_seat)
     promote_waitlist(session, registration.meeting_id)
-    session.commit()
+    commit_point(session)
     return True
 
 
@@ -337,7 +319,7 @@ def change_workshops(
     current = {c.round_id: c for c in registration.choices}
     changed = {r: w for r, w in wanted.items() if r not in current or current[r].workshop_id != w}
     if not changed:
-        session.commit()
+        commit_point(session)
         return False
     if registration.status == RegistrationStatus.CONFIRMED:
         savepoint = session.begin_nested()
@@ -365,8 +347,8 @@ def change_workshops(
     session.expire(registration, ["sequence", "updated_at"])
     promoted = promote_waitlist(session, meeting.id)
     if registration not in promoted:
-        messages.registration_changed(session, registration)
-    session.commit()
+        mails.registration_changed(session, registration)
+    commit_point(session)
     return True
 
 
@@ -386,12 +368,12 @@ def update_details(session: Session, registration: Registration, name: str, orga
         raise RegistrationError("cancelled")
     name, organisation = clean_line(name), clean_line(organisation)
     if (registration.name, registration.organisation) == (name, organisation):
-        session.commit()
+        commit_point(session)
         return False
     registration.name = name
     registration.organisation = organisation
     registration.updated_at = utcnow()
-    session.commit()
+    commit_point(session)
     return True
 
 

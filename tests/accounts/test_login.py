@@ -17,11 +17,13 @@ def login(client, email, password=PASSWORD, next_url=None):
     return client.post(url, data={"email": email, "password": password, "csrf_token": page_csrf(client)})
 
 
-def test_login_goes_to_back_office_and_logout_needs_post(client, make_user):
+def test_login_goes_to_mijn_omgeving_and_logout_needs_post(client, make_user):
     email = make_user(Role.ORGANISER)
     response = login(client, email)
     assert response.status_code == 303
-    assert response.headers["Location"] == "/beheer/"
+    assert response.headers["Location"] == "/mijn-omgeving"
+    # An organiser finds the back office there.
+    assert 'href="/beheer/"' in client.get("/mijn-omgeving").get_data(as_text=True)
     assert client.get("/uitloggen").status_code == 405
     response = client.post("/uitloggen", data={"csrf_token": page_csrf(client, "/")})
     assert response.status_code == 303
@@ -52,7 +54,7 @@ def test_next_parameter_only_allows_local_paths(client, make_user):
     email = make_user()
     for target in HOSTILE_TARGETS:
         response = login(client, email, next_url=quote(target, safe=""))
-        assert response.headers["Location"] == "/beheer/", target
+        assert response.headers["Location"] == "/mijn-omgeving", target
         client.post("/uitloggen", data={"csrf_token": page_csrf(client, "/")})
     assert login(client, email, next_url="/beheer/gebruikers").headers["Location"] == "/beheer/gebruikers"
 
@@ -299,7 +301,7 @@ def test_an_organiser_switches_an_account_off_and_on_again(app, client, make_use
 def test_every_user_changes_their_password_knowing_the_current_one(app, client, make_user):
     email = make_user(Role.REGION_COORDINATOR, name="Rik Regio")
     assert client.get("/account").status_code == 302  # visitors go to the login page
-    assert login(client, email).headers["Location"] == "/account"  # their own page, not the back office
+    assert login(client, email).headers["Location"] == "/mijn-omgeving"  # their own page, not the back office
     other_device = app.test_client()
     login(other_device, email)
     page = client.get("/account")

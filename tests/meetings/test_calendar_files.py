@@ -12,9 +12,10 @@ import vobject
 from sto_events.core.extensions import db
 from sto_events.core.timeutil import utcnow
 from sto_events.meetings import planning
+from sto_events.meetings.calendar import meeting_uid
 from sto_events.meetings.models import Meeting, MeetingStatus
-from sto_events.notifications import ical
 from sto_events.registrations import services
+from sto_events.registrations.calendar import registration_uid
 from sto_events.registrations.models import Registration
 from tests.conftest import deliver_outbox
 from tests.registrations.helpers import signup_data
@@ -162,10 +163,10 @@ def test_invitations_and_meetings_from_before_the_migration_keep_their_uids(app_
         db.session.commit()
         flask_migrate.upgrade()
         published, draft = db.session.get(Meeting, 1), db.session.get(Meeting, 2)
-        assert ical.meeting_uid(published) == "meeting-1@sto-events"
-        assert ical.meeting_uid(draft) == "meeting-2@sto.test"
+        assert meeting_uid(published) == "meeting-1@sto-events"
+        assert meeting_uid(draft) == "meeting-2@sto.test"
         registration = db.session.get(Registration, 1)
-        assert ical.registration_uid(registration) == (
+        assert registration_uid(registration) == (
             "meeting-1-registration-0f0f0f0f-aaaa-bbbb-cccc-000000000001@sto-events")
         keys = db.session.scalars(sa.text("SELECT message_key FROM outbox_message")).all()
         assert len(set(keys)) == 2 and all(len(k) == 32 for k in keys)

@@ -248,7 +248,7 @@ READ_BACK = INJECTION.replace("\r\n", "\n")  # iCalendar text has line feeds, no
 def test_calendar_text_from_people_stays_inside_its_event(mail_app, smtp, make_meeting):
     """Text organisers and participants typed can reach an .ics only as escaped values: a strict parser reads one
     event with our UID and gets the text back as it was written."""
-    from sto_events.notifications.ical import registration_uid
+    from sto_events.registrations.calendar import registration_uid
 
     with mail_app.app_context():
         meeting = make_meeting(db.session, rounds=((5,),), title=f"Titel; met, {INJECTION}", venue=INJECTION)

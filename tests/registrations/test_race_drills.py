@@ -1,5 +1,6 @@
 """Race drills: many people at once, and proof that the drills would catch a race if the seat lock were gone."""
 
+import time
 from collections import Counter
 
 import sqlalchemy as sa
@@ -83,10 +84,24 @@ def test_fifty_cancellations_and_fifty_sign_ups_on_a_full_meeting(race_app, make
         assert_consistent(db.session, meeting_id)
 
 
+def naive_take(session, model, row_id) -> bool:
+    """The take the drills must catch: read the places left, then write, with a window in between."""
+    taken, capacity = session.execute(sa.select(model.taken, model.capacity).where(model.id == row_id)).one()
+    if taken >= capacity:
+        return False
+    time.sleep(0.01)
+    session.execute(sa.update(model).where(model.id == row_id).values(taken=taken + 1)
+                    .execution_options(synchronize_session=False))
+    return True
+
+
 def test_without_the_seat_lock_the_drill_catches_the_overbooking(request, monkeypatch, make_meeting):
-    """PostgreSQL, where requests really run side by side (SQLite's BEGIN IMMEDIATE serialises them anyway)."""
+    """PostgreSQL, where requests really run side by side (SQLite's BEGIN IMMEDIATE serialises them anyway).
+
+    The production code has no switch for this: the test swaps in a naive take and drops the meeting lock."""
     app = request.getfixturevalue("pg_app")
-    monkeypatch.setattr(services, "UNSAFE_SEATS_FOR_TESTS", True)
+    monkeypatch.setattr(services, "_take_one", naive_take)
+    monkeypatch.setattr(services, "lock_meeting", lambda session, meeting_id: None)
     with app.app_context():
         meeting_id = make_meeting(db.session, capacity=100, rounds=()).id
     rush(app, meeting_id, 300, picks=lambda i: [])

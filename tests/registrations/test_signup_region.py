@@ -26,7 +26,7 @@ from tests.registrations.helpers import signup_data
 from tests.registrations.test_routes import csrf_token, form_data, registrations, sign_up
 from tests.reporting.test_dashboard import Tables
 
-REVISION = "0013_registration_region"
+REVISION = "0014_registration_region"
 UNKNOWN = "Kies een regio uit de lijst, of 'Geen / weet ik niet'."
 
 

@@ -1,0 +1,104 @@
+"""An organisation's own manage pages, at /organisaties/<id>/beheer: shared by its contacts and the organisers.
+
+The organisation is loaded and authorised once, before any view (core.scope): views get `g.organisation`, never the
+id, and find a contact only within it, so somebody else's contact is a 404. A company that is not verified yet can be
+edited by its contacts but stays unpublished until an organiser verifies it.
+"""
+
+from __future__ import annotations
+
+from flask import Blueprint, abort, flash, g, redirect, render_template, url_for
+from flask_babel import gettext as _
+
+from ..accounts.home import home_sections
+from ..accounts.models import Role
+from ..core.access import actor
+from ..core.extensions import db
+from ..core.scope import scope_to
+from . import memberships, policy, services, wording
+from .forms import EndMembershipForm, InviteMemberForm, OrganisationForm, organisation_values
+from .vocabulary import LEERWEGEN, OFFER_KINDS, PROFILES, kind_labels
+
+bp = Blueprint("organisation_scope", __name__, url_prefix="/organisaties/<int:organisation_id>/beheer")
+scope_to(bp, arg="organisation_id", name="organisation",
+         load=lambda organisation_id: services.by_id(db.session, organisation_id),
+         can_manage=policy.can_manage, key=lambda organisation: organisation.id)
+
+
+@bp.context_processor
+def _vocabulary():
+    return {"kind_labels": kind_labels, "profile_labels": PROFILES, "leerweg_labels": LEERWEGEN,
+            "offer_labels": OFFER_KINDS}
+
+
+def membership_error_text(code: str) -> str:
+    """Why an invitation into an organisation was refused, in the reader's language."""
+    return wording.text(code)
+
+
+def _is_organiser() -> bool:
+    return actor().has_role(Role.ORGANISER)
+
+
+def _edit_page(form, status=200):
+    return render_template("organisations/manage/edit.html", organisation=g.organisation, form=form), status
+
+
+@bp.route("/", methods=["GET", "POST"])
+def edit():
+    """The organisation's own page: its contacts edit the website and what it offers (a company) or its profiles
+    and leerwegen (a vmbo school); organisers also the name."""
+    organisation = g.organisation
+    form = OrganisationForm(obj=organisation, organisation=organisation, organiser=_is_organiser())
+    if not form.validate_on_submit():
+        return _edit_page(form, 422 if form.is_submitted() else 200)
+    changed = services.update_organisation(db.session, organisation, actor(), organisation_values(form))
+    db.session.commit()
+    flash(_("De gegevens van de organisatie zijn opgeslagen.") if changed else _("Er was niets veranderd."), "ok")
+    return redirect(url_for(".edit"), code=303)
+
+
+def _contacts_page(form, status=200):
+    return render_template("organisations/manage/contacts.html", organisation=g.organisation, form=form,
+                           end_form=EndMembershipForm(),
+                           contacts=memberships.contacts_of(db.session, g.organisation)), status
+
+
+@bp.route("/contactpersonen", methods=["GET", "POST"])
+def contacts():
+    """The organisation's contacts; invite a colleague (a new person gets an account and a link by mail)."""
+    form = InviteMemberForm()
+    if not form.validate_on_submit():
+        return _contacts_page(form, 422 if form.is_submitted() else 200)
+    try:
+        contact = memberships.add_contact(db.session, g.organisation, form.email.data, form.name.data, actor())
+    except memberships.MembershipError as error:
+        form.email.errors.append(membership_error_text(error.code))
+        return _contacts_page(form, 422)
+    db.session.commit()
+    flash(_("%(name)s is uitgenodigd als contactpersoon en krijgt een e-mail.", name=contact.user.name), "ok")
+    return redirect(url_for(".contacts"), code=303)
+
+
+@bp.post("/contactpersonen/<int:user_id>/beeindigen")
+def end_contact(user_id: int):
+    """End somebody's contact membership of this organisation; their account stays. Someone else's contact is a
+    404."""
+    contact = memberships.contact_in(db.session, g.organisation, user_id) or abort(404)
+    if not EndMembershipForm().validate_on_submit():
+        abort(400)
+    name, yourself = contact.user.name, contact.user_id == actor().id
+    memberships.end_contact(db.session, contact, actor())
+    db.session.commit()
+    if yourself and not _is_organiser():
+        flash(_("U bent geen contactpersoon van %(name)s meer.", name=g.organisation.name), "ok")
+        return redirect(url_for("accounts.home"), code=303)
+    flash(_("%(name)s is geen contactpersoon van deze organisatie meer.", name=name), "ok")
+    return redirect(url_for(".contacts"), code=303)
+
+
+@home_sections.connect
+def _my_organisations(user):
+    """On Mijn omgeving: the organisations this person is a contact of, with links to their manage pages."""
+    return 30, "organisations/_my_organisations.html", {
+        "organisations": memberships.organisations_of(db.session, user)}

@@ -1,0 +1,103 @@
+"""A region's own manage pages, at /regios/<slug>/beheer: shared by its coordinators and the organisers.
+
+The region is loaded and authorised once, before any view (core.scope): views get `g.region`, never the slug, and
+find a coordinator only within it, so somebody else's coordinator is a 404.
+"""
+
+from __future__ import annotations
+
+from flask import Blueprint, abort, flash, g, redirect, render_template, url_for
+from flask_babel import gettext as _
+
+from ..accounts.home import home_sections
+from ..accounts.models import Role
+from ..core.access import actor
+from ..core.extensions import db
+from ..core.scope import scope_to
+from ..organisations.forms import EndMembershipForm, InviteMemberForm
+from . import memberships, policy, services, wording
+from .forms import RegionForm, region_values
+from .models import plan_status_labels
+
+bp = Blueprint("region_scope", __name__, url_prefix="/regios/<slug:slug>/beheer")
+scope_to(bp, arg="slug", name="region", load=lambda slug: services.by_slug(db.session, slug),
+         can_manage=policy.can_manage, key=lambda region: region.slug)
+
+
+def membership_error_text(code: str) -> str:
+    """Why an invitation into a region was refused, in the reader's language."""
+    return wording.membership_text(code)
+
+
+def _is_organiser() -> bool:
+    return actor().has_role(Role.ORGANISER)
+
+
+def _edit_page(form, status=200):
+    return render_template("regions/manage/edit.html", region=g.region, form=form,
+                           plan_status_labels=plan_status_labels), status
+
+
+@bp.route("/", methods=["GET", "POST"])
+def edit():
+    """The region's own page: its coordinators edit the penvoerder and the text about the region; organisers also
+    the name and the plan status."""
+    region = g.region
+    organiser = _is_organiser()
+    form = RegionForm(obj=region, organiser=organiser)
+    if organiser and not form.is_submitted():
+        form.plan_status.data = region.plan_status.value
+    if not form.validate_on_submit():
+        return _edit_page(form, 422 if form.is_submitted() else 200)
+    try:
+        changed = services.update_region(db.session, region, actor(), region_values(form))
+    except services.RegionError as error:
+        form.name.errors.append(wording.text(error))
+        return _edit_page(form, 422)
+    db.session.commit()
+    flash(_("De gegevens van de regio zijn opgeslagen.") if changed else _("Er was niets veranderd."), "ok")
+    return redirect(url_for(".edit"), code=303)
+
+
+def _coordinators_page(form, status=200):
+    return render_template("regions/manage/coordinators.html", region=g.region, form=form,
+                           end_form=EndMembershipForm(),
+                           coordinators=memberships.coordinators_of(db.session, g.region)), status
+
+
+@bp.route("/coordinatoren", methods=["GET", "POST"])
+def coordinators():
+    """The region's coordinators; invite a co-coordinator (a new person gets an account and a link by mail)."""
+    form = InviteMemberForm()
+    if not form.validate_on_submit():
+        return _coordinators_page(form, 422 if form.is_submitted() else 200)
+    try:
+        coordinator = memberships.add_coordinator(db.session, g.region, form.email.data, form.name.data, actor())
+    except memberships.MembershipError as error:
+        form.email.errors.append(membership_error_text(error.code))
+        return _coordinators_page(form, 422)
+    db.session.commit()
+    flash(_("%(name)s is uitgenodigd als coördinator en krijgt een e-mail.", name=coordinator.user.name), "ok")
+    return redirect(url_for(".coordinators"), code=303)
+
+
+@bp.post("/coordinatoren/<int:user_id>/beeindigen")
+def end_coordinator(user_id: int):
+    """End somebody's coordinatorship of this region; their account stays. Someone else's coordinator is a 404."""
+    coordinator = memberships.coordinator_in(db.session, g.region, user_id) or abort(404)
+    if not EndMembershipForm().validate_on_submit():
+        abort(400)
+    name, yourself = coordinator.user.name, coordinator.user_id == actor().id
+    memberships.end_coordinator(db.session, coordinator, actor())
+    db.session.commit()
+    if yourself and not _is_organiser():
+        flash(_("U bent geen coördinator van %(region)s meer.", region=g.region.name), "ok")
+        return redirect(url_for("accounts.home"), code=303)
+    flash(_("%(name)s is geen coördinator van deze regio meer.", name=name), "ok")
+    return redirect(url_for(".coordinators"), code=303)
+
+
+@home_sections.connect
+def _my_regions(user):
+    """On Mijn omgeving: the regions this person coordinates, with links to their manage pages."""
+    return 20, "regions/_my_regions.html", {"regions": memberships.regions_of(db.session, user)}

@@ -1,0 +1,217 @@
+"""A region's own manage pages (/regios/<slug>/beheer): the region is decided before any view, a coordinator edits
+only their own, children are found only within the scope, and an invitation reaches the new coordinator's inbox."""
+
+from __future__ import annotations
+
+import re
+from types import SimpleNamespace
+
+import pytest
+import sqlalchemy as sa
+
+from sto_events.accounts import services as accounts
+from sto_events.accounts.models import Role, User
+from sto_events.audit.models import AuditEntry
+from sto_events.core.extensions import db
+from sto_events.regions import demo, memberships
+from sto_events.regions.models import PlanStatus, Region, RegionCoordinator
+from tests.conftest import PASSWORD, deliver_outbox, page_csrf
+
+
+@pytest.fixture
+def scene(app):
+    """Two demo regions, each with an accepted coordinator, and an organiser."""
+    with app.test_request_context():
+        session = db.session
+        regions = demo.seed(session)
+        organiser = accounts.create_user(session, "olga@stotest.nl", "Olga Organisator", Role.ORGANISER, PASSWORD)
+        people = {}
+        for region, email, name in ((regions[0], "anna@regio-a.nl", "Anna A"), (regions[1], "bert@regio-b.nl",
+                                                                                    "Bert B")):
+            user = accounts.create_user(session, email, name, Role.REGION_COORDINATOR, PASSWORD)
+            session.add(RegionCoordinator(region_id=region.id, user_id=user.id, invited_by_id=organiser.id))
+            people[email] = user.id
+        session.commit()
+        return SimpleNamespace(a=regions[0].slug, b=regions[1].slug, a_name=regions[0].name,
+                               anna=people["anna@regio-a.nl"], bert=people["bert@regio-b.nl"])
+
+
+def log_in(client, email):
+    response = client.post("/inloggen", data={"email": email, "password": PASSWORD, "csrf_token": page_csrf(client)})
+    assert response.status_code == 303
+    return response
+
+
+def region(app, slug) -> Region:
+    with app.app_context():
+        found = db.session.scalar(sa.select(Region).where(Region.slug == slug))
+        db.session.expunge(found)
+        return found
+
+
+def snapshot(app) -> dict:
+    """Every row of the tables a region's manage pages can change."""
+    with app.app_context():
+        return {table: db.session.execute(sa.text(f"SELECT * FROM {table} ORDER BY 1, 2")).all()
+                for table in ("region", "region_coordinator", "user_account", "audit_entry", "outbox_message")}
+
+
+def test_a_coordinator_edits_their_own_region_but_not_its_name_or_plan_status(app, client, scene):
+    log_in(client, "anna@regio-a.nl")
+    url = f"/regios/{scene.a}/beheer/"
+    page = client.get(url)
+    text = page.get_data(as_text=True)
+    assert page.status_code == 200 and page.headers["Cache-Control"] == "no-store"
+    assert 'name="lead_board"' in text and 'name="description"' in text
+    assert 'name="name"' not in text and 'name="plan_status"' not in text
+    response = client.post(url, data={
+        "csrf_token": page_csrf(client, url), "lead_board": "Stichting Techniek Samen",
+        "description": "Wij zoeken een buddyregio.\nVooral voor PIE.", "name": "Overgenomen",
+        "plan_status": "goedgekeurd"})
+    assert response.status_code == 303 and response.headers["Location"] == url
+    changed = region(app, scene.a)
+    assert changed.lead_board == "Stichting Techniek Samen"
+    assert changed.description == "Wij zoeken een buddyregio.\nVooral voor PIE."
+    assert changed.name == scene.a_name and changed.plan_status == PlanStatus.IN_PROGRESS
+    with app.app_context():
+        entry = db.session.scalar(sa.select(AuditEntry).where(AuditEntry.action == "region.update"))
+        assert entry.actor_id == scene.anna and entry.target_id == changed.id
+        assert "lead_board: Voorbeeld Onderwijsgroep Zwolle → Stichting Techniek Samen" in entry.details
+    public = client.get(f"/regios/{scene.a}").get_data(as_text=True)
+    assert "Wij zoeken een buddyregio." in public and "Vooral voor PIE." in public
+
+
+def test_bad_input_is_refused_next_to_the_field_with_the_values_kept(app, client, scene):
+    log_in(client, "anna@regio-a.nl")
+    url = f"/regios/{scene.a}/beheer/"
+    before = snapshot(app)
+    response = client.post(url, data={"csrf_token": page_csrf(client, url), "lead_board": "B" * 201,
+                                      "description": "Mijn getypte tekst"})
+    text = response.get_data(as_text=True)
+    assert response.status_code == 422
+    assert re.search(r'id="lead_board-error">\s*<p class="utrecht-paragraph">Gebruik hoogstens 200 tekens', text)
+    assert "B" * 201 in text and "Mijn getypte tekst" in text
+    assert snapshot(app) == before
+
+
+def test_anonymous_goes_to_login_a_foreign_region_is_403_an_unknown_one_404(app, client, scene):
+    url = f"/regios/{scene.b}/beheer/"
+    anonymous = client.get(url)
+    assert anonymous.status_code == 302 and anonymous.headers["Location"].startswith("/inloggen?next=")
+    log_in(client, "anna@regio-a.nl")
+    before = snapshot(app)
+    assert client.get(url).status_code == 403
+    assert client.get(f"/regios/{scene.b}/beheer/coordinatoren").status_code == 403
+    token = page_csrf(client, f"/regios/{scene.a}/beheer/")
+    refused = [
+        client.post(url, data={"csrf_token": token, "lead_board": "Overgenomen", "description": "x"}),
+        client.post(f"/regios/{scene.b}/beheer/coordinatoren",
+                    data={"csrf_token": token, "name": "Indringer", "email": "indringer@example.nl"}),
+        client.post(f"/regios/{scene.b}/beheer/coordinatoren/{scene.bert}/beeindigen", data={"csrf_token": token}),
+    ]
+    assert [r.status_code for r in refused] == [403, 403, 403]
+    assert client.get("/regios/bestaat-niet/beheer/").status_code == 404
+    assert client.get("/beheer/regios/").status_code == 403  # the organisers' list is not theirs
+    assert snapshot(app) == before
+
+
+def test_a_coordinator_of_another_region_is_a_404_under_your_own(app, client, scene):
+    log_in(client, "anna@regio-a.nl")
+    before = snapshot(app)
+    token = page_csrf(client, f"/regios/{scene.a}/beheer/")
+    foreign_child = client.post(f"/regios/{scene.a}/beheer/coordinatoren/{scene.bert}/beeindigen",
+                                data={"csrf_token": token})
+    assert foreign_child.status_code == 404
+    assert client.post(f"/regios/{scene.a}/beheer/coordinatoren/999999/beeindigen",
+                       data={"csrf_token": token}).status_code == 404
+    assert snapshot(app) == before
+
+
+def test_a_coordinator_invites_a_co_coordinator_who_accepts_and_lands_on_mijn_omgeving(app, client, scene, smtp):
+    log_in(client, "anna@regio-a.nl")
+    url = f"/regios/{scene.a}/beheer/coordinatoren"
+    token = page_csrf(client, url)
+    empty = client.post(url, data={"csrf_token": token, "name": "", "email": "geen-adres"})
+    text = empty.get_data(as_text=True)
+    assert empty.status_code == 422 and "Vul de naam in van wie u uitnodigt." in text and "geen-adres" in text
+    response = client.post(url, data={"csrf_token": token, "name": "Cor Collega", "email": "Cor@Regio-A.nl"})
+    assert response.status_code == 303
+    assert "Cor Collega" in client.get(url).get_data(as_text=True)
+    again = client.post(url, data={"csrf_token": token, "name": "Anna", "email": "anna@regio-a.nl"})
+    assert again.status_code == 422 and "Deze persoon is al coördinator van deze regio." in again.get_data(
+        as_text=True)
+
+    app.config.update(MAIL_SERVER="127.0.0.1", MAIL_PORT=smtp.port)
+    deliver_outbox(app)
+    [mail] = smtp.inbox.to("cor@regio-a.nl")
+    body = mail.get_body(("plain",)).get_content()
+    assert scene.a_name in mail["Subject"] and scene.a_name in body
+    link = re.search(r"http://sto\.test(/uitnodiging/\S+)", body).group(1)
+
+    cor = app.test_client()
+    accepted = cor.post(link, data={"csrf_token": page_csrf(cor, link), "password": PASSWORD, "confirm": PASSWORD})
+    assert accepted.status_code == 303
+    landed = log_in(cor, "cor@regio-a.nl")
+    assert landed.headers["Location"] == "/mijn-omgeving"
+    home = cor.get("/mijn-omgeving").get_data(as_text=True)
+    assert scene.a_name in home and f'href="/regios/{scene.a}/beheer/"' in home
+    assert f'href="/regios/{scene.b}/beheer/"' not in home
+    assert cor.get(f"/regios/{scene.a}/beheer/").status_code == 200
+    with app.app_context():
+        assert db.session.scalars(sa.select(AuditEntry.action)).all().count("region.coordinator.add") == 1
+
+
+def test_ending_a_co_coordinator_and_yourself(app, client, scene):
+    with app.test_request_context():
+        region_a = db.session.scalar(sa.select(Region).where(Region.slug == scene.a))
+        anna = db.session.get(User, scene.anna)
+        memberships.add_coordinator(db.session, region_a, "cor@regio-a.nl", "Cor Collega", anna)
+        db.session.commit()
+        cor = db.session.scalar(sa.select(User.id).where(User.email == "cor@regio-a.nl"))
+    log_in(client, "anna@regio-a.nl")
+    token = page_csrf(client, f"/regios/{scene.a}/beheer/")
+    ended = client.post(f"/regios/{scene.a}/beheer/coordinatoren/{cor}/beeindigen", data={"csrf_token": token})
+    assert ended.status_code == 303
+    with app.app_context():
+        left = db.session.scalars(sa.select(RegionCoordinator.user_id).join(Region)
+                                  .where(Region.slug == scene.a)).all()
+        assert left == [scene.anna]
+        assert db.session.scalar(sa.select(User.id).where(User.email == "cor@regio-a.nl")) == cor  # account stays
+        assert db.session.scalar(sa.select(AuditEntry.action).order_by(AuditEntry.id.desc())) == \
+            "region.coordinator.end"
+    yourself = client.post(f"/regios/{scene.a}/beheer/coordinatoren/{scene.anna}/beeindigen",
+                           data={"csrf_token": token})
+    assert yourself.status_code == 303 and yourself.headers["Location"] == "/mijn-omgeving"
+    assert client.get(f"/regios/{scene.a}/beheer/").status_code == 403
+
+
+def test_an_organiser_edits_every_field_of_any_region_and_invites_from_the_list(app, client, scene):
+    log_in(client, "olga@stotest.nl")
+    url = f"/regios/{scene.b}/beheer/"
+    text = client.get(url).get_data(as_text=True)
+    assert 'name="name"' in text and 'name="plan_status"' in text
+    token = page_csrf(client, url)
+    taken = client.post(url, data={"csrf_token": token, "name": scene.a_name.upper(), "plan_status": "goedgekeurd",
+                                   "lead_board": "", "description": ""})
+    assert taken.status_code == 422 and "Er is al een regio met deze naam." in taken.get_data(as_text=True)
+    unknown = client.post(url, data={"csrf_token": token, "name": "Regio B", "plan_status": "verzonnen"})
+    assert unknown.status_code == 422
+    done = client.post(url, data={"csrf_token": token, "name": "Regio B", "plan_status": "goedgekeurd",
+                                  "lead_board": "Bestuur B", "description": ""})
+    assert done.status_code == 303
+    changed = region(app, scene.b)
+    assert (changed.name, changed.plan_status, changed.lead_board) == ("Regio B", PlanStatus.APPROVED, "Bestuur B")
+
+    listing = client.get("/beheer/regios/").get_data(as_text=True)
+    assert f'href="/regios/{scene.a}/beheer/"' in listing and "Regio B" in listing
+    bad = client.post("/beheer/regios/", data={"csrf_token": token, "region": "bestaat-niet", "name": "Dirk",
+                                               "email": "dirk@regio.nl"})
+    assert bad.status_code == 422 and "dirk@regio.nl" in bad.get_data(as_text=True)
+    invited = client.post("/beheer/regios/", data={"csrf_token": token, "region": scene.b, "name": "Dirk",
+                                                   "email": "dirk@regio.nl"})
+    assert invited.status_code == 303
+    with app.app_context():
+        coordinators = db.session.scalars(
+            sa.select(User.email).join(RegionCoordinator, RegionCoordinator.user_id == User.id)
+            .join(Region).where(Region.slug == scene.b).order_by(User.email)).all()
+    assert coordinators == ["bert@regio-b.nl", "dirk@regio.nl"]
