@@ -296,6 +296,11 @@ def test_an_unverified_company_is_on_no_public_page_until_an_organiser_verifies_
     assert queue.status_code == 200
     assert "Lasbedrijf Van Dijk" in queue.get_data(as_text=True) and "anouk@vandijk.example" in queue.get_data(
         as_text=True)
+    with site.app_context():
+        named = ", ".join(db.session.scalars(sa.select(Region.name).where(Region.id.in_(chosen)).order_by(Region.name)))
+    card = re.search(rf'<section class="sto-card" id="company-{found.id}".*?</section>', queue.get_data(as_text=True),
+                     re.S).group(0)
+    assert f"<dt>Regio's</dt><dd>{named}</dd>" in card  # the regions the company named, to check them
     assert "13 bedrijven wachten op verificatie" in organiser.get("/beheer/organisaties/").get_data(as_text=True)
     response = organiser.post(f"{QUEUE}/{found.id}/verifieren", data={"csrf_token": page_csrf(organiser, QUEUE)})
     assert response.status_code == 303
