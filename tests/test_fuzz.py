@@ -56,7 +56,8 @@ def test_back_office_forms(app, client, login_as, add_meeting, title, capacity, 
 KEYS = ["name", "email", "organisation", "role", "region", "questions", "title", "city", "venue", "address",
         "description", "date", "start_time", "end_time", "capacity", "themes", "hosts", "audience", "subject",
         "body", "action", "round", "workshop", "aanwezig", "password", "confirm", "lang", "next", "q",
-        "share_with_participants", "round-title", "round-start_time", "round-end_time"]
+        "share_with_participants", "round-title", "round-start_time", "round-end_time", "lead_board", "plan_status",
+        "website", "offer_kinds", "profiles", "leerwegen"]
 
 
 @settings(max_examples=25, deadline=None, derandomize=True,
@@ -65,6 +66,7 @@ KEYS = ["name", "email", "organisation", "role", "region", "questions", "title",
 def test_every_post_route_survives_arbitrary_fields(app, client, login_as, make_meeting, values):
     """Every POST route in the url_map, with a valid CSRF token and arbitrary text in every usual field."""
     from sto_events.core.extensions import db
+    from sto_events.regions import demo
     from sto_events.registrations import services
     from sto_events.registrations.tokens import manage_token
     from tests.registrations.helpers import signup_data
@@ -73,12 +75,18 @@ def test_every_post_route_survives_arbitrary_fields(app, client, login_as, make_
         with app.app_context():
             meeting = make_meeting(db.session)
             registration, _ = services.sign_up(db.session, meeting, signup_data(meeting, "fuzz@school.nl"))
+            region = demo.seed(db.session)[0]
+            db.session.commit()
+            # A region's and an organisation's manage pages are reached only with one that exists.
+            scoped = {("region_scope", "slug"): region.slug,
+                      ("organisation_scope", "organisation_id"): region.members[0].id}
             arguments = {"slug": meeting.slug, "token": manage_token(registration), "secret": "x" * 43,
                          "field": "name", "meeting_id": meeting.id, "round_id": meeting.rounds[0].id,
                          "workshop_id": meeting.rounds[0].workshops[0].id, "registration_id": registration.id,
                          "mailing_id": 1, "user_id": 1, "organisation_id": 1}
         with app.test_request_context():
-            urls = [app.url_for(rule.endpoint, **{a: arguments[a] for a in rule.arguments})
+            urls = [app.url_for(rule.endpoint, **{
+                        a: scoped.get((rule.endpoint.split(".")[0], a), arguments[a]) for a in rule.arguments})
                     for rule in app.url_map.iter_rules()
                     if "POST" in rule.methods and rule.endpoint not in ("accounts.logout",)]
         login_as(Role.ORGANISER)

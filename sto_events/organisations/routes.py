@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from blinker import Namespace
 from flask import Blueprint, abort, render_template
+from flask_login import current_user
 
 from ..core.extensions import db
-from . import services
+from . import policy, services
 from .vocabulary import LEERWEGEN, OFFER_KINDS, PROFILES, kind_labels, kind_plural_labels, network_labels
 
 bp = Blueprint("organisations", __name__)
@@ -27,4 +28,5 @@ def detail(organisation_id: int):
     """An organisation's public page: kind, place, profiles and leerwegen, and what other domains add."""
     organisation = services.public(db.session, organisation_id) or abort(404)
     sections = [section for _receiver, section in page_sections.send(organisation) if section]
-    return render_template("organisations/detail.html", organisation=organisation, sections=sections)
+    return render_template("organisations/detail.html", organisation=organisation, sections=sections,
+                           can_manage=policy.can_manage(current_user, organisation))

@@ -15,6 +15,7 @@ from ..accounts.models import Role
 from ..core.access import actor
 from ..core.extensions import db
 from ..core.scope import scope_to
+from ..core.transaction import unit_of_work
 from . import memberships, policy, services, wording
 from .forms import EndMembershipForm, InviteMemberForm, OrganisationForm, organisation_values
 from .vocabulary import LEERWEGEN, OFFER_KINDS, PROFILES, kind_labels
@@ -29,11 +30,6 @@ scope_to(bp, arg="organisation_id", name="organisation",
 def _vocabulary():
     return {"kind_labels": kind_labels, "profile_labels": PROFILES, "leerweg_labels": LEERWEGEN,
             "offer_labels": OFFER_KINDS}
-
-
-def membership_error_text(code: str) -> str:
-    """Why an invitation into an organisation was refused, in the reader's language."""
-    return wording.text(code)
 
 
 def _is_organiser() -> bool:
@@ -52,8 +48,8 @@ def edit():
     form = OrganisationForm(obj=organisation, organisation=organisation, organiser=_is_organiser())
     if not form.validate_on_submit():
         return _edit_page(form, 422 if form.is_submitted() else 200)
-    changed = services.update_organisation(db.session, organisation, actor(), organisation_values(form))
-    db.session.commit()
+    with unit_of_work():
+        changed = services.update_organisation(db.session, organisation, actor(), organisation_values(form))
     flash(_("De gegevens van de organisatie zijn opgeslagen.") if changed else _("Er was niets veranderd."), "ok")
     return redirect(url_for(".edit"), code=303)
 
@@ -71,11 +67,11 @@ def contacts():
     if not form.validate_on_submit():
         return _contacts_page(form, 422 if form.is_submitted() else 200)
     try:
-        contact = memberships.add_contact(db.session, g.organisation, form.email.data, form.name.data, actor())
+        with unit_of_work():
+            contact = memberships.add_contact(db.session, g.organisation, form.email.data, form.name.data, actor())
     except memberships.MembershipError as error:
-        form.email.errors.append(membership_error_text(error.code))
+        form.email.errors.append(wording.text(error))
         return _contacts_page(form, 422)
-    db.session.commit()
     flash(_("%(name)s is uitgenodigd als contactpersoon en krijgt een e-mail.", name=contact.user.name), "ok")
     return redirect(url_for(".contacts"), code=303)
 
@@ -88,8 +84,8 @@ def end_contact(user_id: int):
     if not EndMembershipForm().validate_on_submit():
         abort(400)
     name, yourself = contact.user.name, contact.user_id == actor().id
-    memberships.end_contact(db.session, contact, actor())
-    db.session.commit()
+    with unit_of_work():
+        memberships.end_contact(db.session, contact, actor())
     if yourself and not _is_organiser():
         flash(_("U bent geen contactpersoon van %(name)s meer.", name=g.organisation.name), "ok")
         return redirect(url_for("accounts.home"), code=303)

@@ -11,10 +11,10 @@ from ..core.access import actor, organisers_only
 from ..core.extensions import db
 from ..core.navigation import backoffice_link
 from ..core.templating import forbid_caching
-from . import memberships
+from ..core.transaction import unit_of_work
+from . import memberships, wording
 from .forms import RegionChoiceInviteForm
 from .models import Region, RegionCoordinator, plan_status_labels
-from .scope import membership_error_text
 
 bp = Blueprint("regions_manage", __name__, url_prefix="/beheer/regios")
 bp.before_request(organisers_only)
@@ -48,11 +48,11 @@ def index():
         return _page(form, rows, 422 if form.is_submitted() else 200)
     region = next(region for region, _count in rows if region.slug == form.region.data)
     try:
-        coordinator = memberships.add_coordinator(db.session, region, form.email.data, form.name.data, actor())
+        with unit_of_work():
+            coordinator = memberships.add_coordinator(db.session, region, form.email.data, form.name.data, actor())
     except memberships.MembershipError as error:
-        form.email.errors.append(membership_error_text(error.code))
+        form.email.errors.append(wording.membership_text(error))
         return _page(form, rows, 422)
-    db.session.commit()
     flash(_("%(name)s is uitgenodigd als coördinator van %(region)s en krijgt een e-mail.",
             name=coordinator.user.name, region=region.name), "ok")
     return redirect(url_for(".index"), code=303)

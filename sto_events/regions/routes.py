@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 from flask import Blueprint, abort, render_template, request
+from flask_login import current_user
 
 from ..core.extensions import db, htmx
 from ..organisations.routes import page_sections
 from ..organisations.vocabulary import PROFILES, count_label, kind_plural_labels
 from ..places.reference import PROVINCES
-from . import companies, importing, services
+from . import companies, importing, policy, services
 from .models import plan_status_labels
 
 bp = Blueprint("regions", __name__)
@@ -50,7 +51,8 @@ def detail(slug: str):
     """One region: plan status, penvoerder, provinces, profiles offered, and its member organisations."""
     found = services.public_region(db.session, slug) or abort(404)
     region, members, profiles = found
-    return render_template("regions/detail.html", region=region, members=members, profiles=profiles)
+    return render_template("regions/detail.html", region=region, members=members, profiles=profiles,
+                           can_manage=policy.can_manage(current_user, region))
 
 
 @page_sections.connect

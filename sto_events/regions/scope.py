@@ -14,6 +14,7 @@ from ..accounts.models import Role
 from ..core.access import actor
 from ..core.extensions import db
 from ..core.scope import scope_to
+from ..core.transaction import unit_of_work
 from ..organisations.forms import EndMembershipForm, InviteMemberForm
 from . import memberships, policy, services, wording
 from .forms import RegionForm, region_values
@@ -22,11 +23,6 @@ from .models import plan_status_labels
 bp = Blueprint("region_scope", __name__, url_prefix="/regios/<slug:slug>/beheer")
 scope_to(bp, arg="slug", name="region", load=lambda slug: services.by_slug(db.session, slug),
          can_manage=policy.can_manage, key=lambda region: region.slug)
-
-
-def membership_error_text(code: str) -> str:
-    """Why an invitation into a region was refused, in the reader's language."""
-    return wording.membership_text(code)
 
 
 def _is_organiser() -> bool:
@@ -50,11 +46,11 @@ def edit():
     if not form.validate_on_submit():
         return _edit_page(form, 422 if form.is_submitted() else 200)
     try:
-        changed = services.update_region(db.session, region, actor(), region_values(form))
+        with unit_of_work():
+            changed = services.update_region(db.session, region, actor(), region_values(form))
     except services.RegionError as error:
         form.name.errors.append(wording.text(error))
         return _edit_page(form, 422)
-    db.session.commit()
     flash(_("De gegevens van de regio zijn opgeslagen.") if changed else _("Er was niets veranderd."), "ok")
     return redirect(url_for(".edit"), code=303)
 
@@ -72,11 +68,11 @@ def coordinators():
     if not form.validate_on_submit():
         return _coordinators_page(form, 422 if form.is_submitted() else 200)
     try:
-        coordinator = memberships.add_coordinator(db.session, g.region, form.email.data, form.name.data, actor())
+        with unit_of_work():
+            coordinator = memberships.add_coordinator(db.session, g.region, form.email.data, form.name.data, actor())
     except memberships.MembershipError as error:
-        form.email.errors.append(membership_error_text(error.code))
+        form.email.errors.append(wording.membership_text(error))
         return _coordinators_page(form, 422)
-    db.session.commit()
     flash(_("%(name)s is uitgenodigd als coördinator en krijgt een e-mail.", name=coordinator.user.name), "ok")
     return redirect(url_for(".coordinators"), code=303)
 
@@ -88,8 +84,8 @@ def end_coordinator(user_id: int):
     if not EndMembershipForm().validate_on_submit():
         abort(400)
     name, yourself = coordinator.user.name, coordinator.user_id == actor().id
-    memberships.end_coordinator(db.session, coordinator, actor())
-    db.session.commit()
+    with unit_of_work():
+        memberships.end_coordinator(db.session, coordinator, actor())
     if yourself and not _is_organiser():
         flash(_("U bent geen coördinator van %(region)s meer.", region=g.region.name), "ok")
         return redirect(url_for("accounts.home"), code=303)

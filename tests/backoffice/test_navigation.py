@@ -10,7 +10,8 @@ from sto_events.core.access import organisers_only
 
 EXPECTED = [("/beheer/", "Bijeenkomsten"), ("/beheer/dashboard", "Dashboard"),
             ("/beheer/organisaties/", "Organisaties"),
-            ("/beheer/organisaties/te-verifieren", "Bedrijven te verifiëren"), ("/beheer/regios/", "Regio's"),
+            ("/beheer/organisaties/te-verifieren", "Bedrijven te verifiëren"),
+            ("/beheer/regios/", "Regio's"),
             ("/beheer/gebruikers", "Gebruikers"), ("/beheer/logboek", "Logboek")]
 
 

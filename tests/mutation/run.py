@@ -9,6 +9,15 @@ the session databases go there too. Prints caught/total per module and every sur
     .venv/bin/python tests/mutation/run.py outbox          # targets whose path contains "outbox"
     .venv/bin/python tests/mutation/run.py --keep          # keep the temporary directory (its path is printed)
     .venv/bin/python tests/mutation/run.py --jobs 1        # one mutant at a time (default: two)
+    .venv/bin/python tests/mutation/run.py outbox --lines 240-330,94   # mutate only those lines of the target
+    .venv/bin/python tests/mutation/run.py --rescore DIR   # score a kept session again, without running anything
+    .venv/bin/python tests/mutation/run.py --again DIR     # run its survivors and unrun mutants against today's tests
+    .venv/bin/python tests/mutation/run.py --report bench/results/mutation.txt   # also write the table there
+
+A survivor that no test can catch, because the changed program behaves the same, is listed with the reason in
+tests/mutation/equivalents.toml (module, operator, line, the line's code, and the mutant when one line has several);
+such survivors are printed apart, and each module gets a raw score (caught / total) and an adjusted one
+(caught / (total - equivalent)). An entry whose line no longer holds its code is reported as stale, not applied.
 """
 
 from __future__ import annotations
@@ -22,10 +31,13 @@ import subprocess
 import sys
 import tempfile
 import time
+import tomllib
+from dataclasses import dataclass, field
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
 BIN = Path(sys.executable).parent
+EQUIVALENTS = Path(__file__).with_name("equivalents.toml")
 
 #: module -> pytest arguments: the test files that exercise it, fastest and most telling first (pytest stops at the
 #: first failure). The fifty-sign-ups-over-HTTP mail test is left out: test_outbox_rules.py pins the same back-off.
@@ -108,22 +120,44 @@ def tree(work: Path, number: int) -> Path:
 
 
 OTHER_WORKER = "left to another worker"
+OUTSIDE_LINES = "outside --lines"
+#: A never-run mutant that --again --lines left out: still counted as not run.
+LEFT_FOR_LATER = "left for a later run"
 
 
-def mutate(module: str, tests: list[str], work: Path, jobs: int) -> dict:
-    """Run every mutant of `module`, spread over `jobs` workers (each with its own tree and session database)."""
-    name = Path(module).parent.name + "_" + Path(module).stem
+def session_name(module: str) -> str:
+    return Path(module).parent.name + "_" + Path(module).stem
+
+
+def mutate(module: str, tests: list[str], work: Path, jobs: int, lines: list[tuple[int, int]] | None,
+           again: Path | None = None, only_survivors: bool = False) -> float:
+    """Run every mutant of `module`, spread over `jobs` workers (each with its own tree and session database);
+    returns the seconds it took. The outcomes stay in the session databases under `work` (see `collect`).
+
+    With `again` (a directory kept by an earlier run of the same module source), only the mutants that survived
+    there or were never run are run, against the tests as they are now; the others keep their outcome."""
+    name = session_name(module)
     config, session = work / f"{name}.toml", work / f"{name}.sqlite"
     config.write_text(config_text(module, tests))
     started = time.monotonic()
-    run([str(BIN / "cosmic-ray"), "init", str(config), str(session)], tree(work, 0))
-    run([str(BIN / "cr-filter-operators"), str(session), str(config)], tree(work, 0))
-    run([str(BIN / "cr-filter-pragma"), str(session)], tree(work, 0))  # lines marked "# pragma: no mutate"
+    if again:
+        resume(module, again, session, lines, only_survivors)
+    else:
+        (work / f"{name}.source").write_bytes((ROOT / module).read_bytes())  # what the kept session mutated
+        run([str(BIN / "cosmic-ray"), "init", str(config), str(session)], tree(work, 0))
+        run([str(BIN / "cr-filter-operators"), str(session), str(config)], tree(work, 0))
+        run([str(BIN / "cr-filter-pragma"), str(session)], tree(work, 0))  # lines marked "# pragma: no mutate"
+        if lines:
+            with sqlite3.connect(session) as db:
+                outside = [job for job, row in db.execute("SELECT job_id, start_pos_row FROM mutation_specs "
+                                                          "WHERE job_id NOT IN (SELECT job_id FROM work_results)")
+                           if not any(first <= row <= last for first, last in lines)]
+                db.executemany("INSERT INTO work_results (worker_outcome, output, job_id) VALUES ('SKIPPED', ?, ?)",
+                               [(OUTSIDE_LINES, job) for job in outside])
     run([str(BIN / "cosmic-ray"), "baseline", str(config)], tree(work, 0))  # fails when the tests are red already
     with sqlite3.connect(session) as db:
         pending = [job for (job,) in db.execute(
             "SELECT job_id FROM work_items WHERE job_id NOT IN (SELECT job_id FROM work_results) ORDER BY job_id")]
-        skipped = db.execute("SELECT count(*) FROM work_results").fetchone()[0]
     shares = []
     for number in range(jobs):
         share = work / f"{name}.{number}.sqlite"
@@ -138,28 +172,202 @@ def mutate(module: str, tests: list[str], work: Path, jobs: int) -> dict:
     for worker in workers:
         if worker.wait() != 0:
             raise subprocess.CalledProcessError(worker.returncode, worker.args, "", worker.stderr.read())
-    caught, survivors = 0, []
+    return time.monotonic() - started
+
+
+def resume(module: str, kept: Path, session: Path, lines: list[tuple[int, int]] | None,
+           only_survivors: bool = False) -> None:
+    """A session for `--again`: the kept outcomes of every worker merged into one database, with the survivors'
+    and the never-run mutants' outcomes removed, so that `cosmic-ray exec` runs exactly those (within `lines`)."""
+    name = session_name(module)
+    shares = sorted(kept.glob(f"{name}.[0-9]*.sqlite"))
+    if not shares:
+        raise SystemExit(f"no session of {module} in {kept}")
+    source = kept / f"{name}.source"
+    if not source.exists():
+        source = kept / "tree0" / module
+    if source.read_bytes() != (ROOT / module).read_bytes():
+        raise SystemExit(f"{module} changed since the session in {kept} was made: run it afresh")
+    shutil.copy(shares[0], session)
+    with sqlite3.connect(session) as db:
+        for share in shares[1:]:
+            with sqlite3.connect(share) as other:
+                rows = other.execute("SELECT worker_outcome, output, test_outcome, diff, job_id FROM work_results "
+                                     "WHERE worker_outcome != 'SKIPPED'").fetchall()
+            db.executemany("INSERT OR REPLACE INTO work_results (worker_outcome, output, test_outcome, diff, job_id) "
+                           "VALUES (?, ?, ?, ?, ?)", rows)
+        db.execute("DELETE FROM work_results WHERE worker_outcome = 'SKIPPED' AND output IN (?, ?)",
+                   (OTHER_WORKER, LEFT_FOR_LATER))
+        inside = {job for job, row in db.execute("SELECT job_id, start_pos_row FROM mutation_specs")
+                  if not lines or any(first <= row <= last for first, last in lines)}
+        survived = {job for (job,) in db.execute(
+            "SELECT job_id FROM work_results WHERE worker_outcome = 'NORMAL' AND test_outcome = 'SURVIVED'")}
+        db.executemany("DELETE FROM work_results WHERE job_id = ?", [(job,) for job in survived & inside])
+        never_run = {job for (job,) in db.execute(
+            "SELECT job_id FROM work_items WHERE job_id NOT IN (SELECT job_id FROM work_results)")}
+        db.executemany("INSERT INTO work_results (worker_outcome, output, job_id) VALUES ('SKIPPED', ?, ?)",
+                       [(LEFT_FOR_LATER, job) for job in (never_run if only_survivors else never_run - inside)])
+
+
+@dataclass(frozen=True)
+class Survivor:
+    line: int
+    operator: str
+    occurrence: int
+    diff: str
+
+    @property
+    def mutant(self) -> str:
+        """The changed line as the mutant has it (stripped)."""
+        added = [text[1:].strip() for text in self.diff.splitlines()
+                 if text.startswith("+") and not text.startswith("+++")]
+        return added[0] if added else ""
+
+
+@dataclass
+class Outcome:
+    module: str
+    caught: int = 0
+    skipped: int = 0
+    not_run: int = 0
+    survivors: list[Survivor] = field(default_factory=list)
+    equivalent: list[tuple[Survivor, str]] = field(default_factory=list)
+    seconds: float | None = None
+
+    @property
+    def total(self) -> int:
+        return self.caught + len(self.survivors) + len(self.equivalent)
+
+    @property
+    def raw(self) -> float:
+        return 100 * self.caught / self.total if self.total else 100.0
+
+    @property
+    def adjusted(self) -> float:
+        counted = self.total - len(self.equivalent)
+        return 100 * self.caught / counted if counted else 100.0
+
+
+def collect(module: str, work: Path) -> Outcome:
+    """The outcome of every mutant of `module` from the session databases under `work` (one per worker)."""
+    name = session_name(module)
+    outcome = Outcome(module)
+    shares = sorted(work.glob(f"{name}.[0-9]*.sqlite"))
+    if not shares:
+        raise FileNotFoundError(f"no session of {module} in {work}")
+    done, jobs = set(), set()
     for share in shares:
         with sqlite3.connect(share) as db:
             rows = db.execute(
-                "SELECT r.worker_outcome, r.test_outcome, r.diff, m.start_pos_row, m.operator_name, m.occurrence "
-                "FROM work_results r JOIN mutation_specs m ON m.job_id = r.job_id "
-                "WHERE r.worker_outcome != 'SKIPPED'").fetchall()
-        for worker_outcome, test_outcome, diff, line, operator, occurrence in rows:
+                "SELECT r.job_id, r.worker_outcome, r.test_outcome, r.diff, r.output, m.start_pos_row, "
+                "m.operator_name, m.occurrence "
+                "FROM work_results r JOIN mutation_specs m ON m.job_id = r.job_id").fetchall()
+            jobs.update(job for (job,) in db.execute("SELECT job_id FROM work_items"))
+        for job, worker_outcome, test_outcome, diff, output, line, operator, occurrence in rows:
+            if worker_outcome == "SKIPPED":
+                if output not in (OTHER_WORKER, LEFT_FOR_LATER) and share == shares[0]:
+                    outcome.skipped += 1  # filtered out (operator, pragma, --lines): the same in every share
+                continue
+            done.add(job)
             if worker_outcome == "NORMAL" and test_outcome == "SURVIVED":
-                survivors.append((line, operator, occurrence, diff or ""))
+                outcome.survivors.append(Survivor(line, operator.removeprefix("core/"), occurrence, diff or ""))
             else:
-                caught += 1  # killed by a failing test or a timeout, or the mutant could not even be imported
-    total = caught + len(survivors)
-    return {"module": module, "caught": caught, "total": total, "skipped": skipped,
-            "survivors": sorted(survivors), "seconds": round(time.monotonic() - started)}
+                outcome.caught += 1  # killed by a failing test or a timeout, or the mutant could not even be imported
+    outcome.not_run = len(jobs) - outcome.skipped - len(done)  # an interrupted run
+    outcome.survivors.sort(key=lambda s: (s.line, s.operator, s.occurrence))
+    return outcome
 
 
-def describe(module: str, survivor: tuple) -> str:
-    line, operator, occurrence, diff = survivor
-    return f"  {module}:{line}  {operator} #{occurrence}\n" + "".join(
-        f"      {text}\n" for text in diff.splitlines()
+def load_equivalents(path: Path = EQUIVALENTS) -> list[dict]:
+    if not path.exists():
+        return []
+    entries = tomllib.loads(path.read_text()).get("equivalent", [])
+    for entry in entries:
+        missing = {"module", "operator", "line", "code", "reason"} - entry.keys()
+        if missing or not entry["reason"].strip():
+            raise ValueError(f"{path.name}: entry {entry} lacks {', '.join(sorted(missing)) or 'a reason'}")
+    return entries
+
+
+def apply_equivalents(outcome: Outcome, entries: list[dict], source: Path) -> list[str]:
+    """Move the survivors that a reviewed entry names from `survivors` to `equivalent`; returns the problems: stale
+    entries (the line no longer holds the code), entries that match no survivor (the mutant is caught now, or was
+    not run), and entries that match more than one (add `mutant` or `occurrence`)."""
+    problems = []
+    lines = source.read_text().splitlines()
+    for entry in (e for e in entries if e["module"] == outcome.module):
+        where = f"{entry['module']}:{entry['line']} {entry['operator']}"
+        line = lines[entry["line"] - 1].strip() if 0 < entry["line"] <= len(lines) else None
+        if line != entry["code"].strip():
+            problems.append(f"stale: {where}: the line is now {line!r}, not {entry['code']!r}")
+            continue
+        matches = [s for s in outcome.survivors
+                   if s.line == entry["line"] and s.operator == entry["operator"].removeprefix("core/")
+                   and ("mutant" not in entry or s.mutant == entry["mutant"].strip())
+                   and ("occurrence" not in entry or s.occurrence == entry["occurrence"])]
+        if len(matches) > 1:
+            problems.append(f"ambiguous: {where} matches {len(matches)} survivors (add `mutant` or `occurrence`)")
+        elif not matches:
+            problems.append(f"unused: {where} ({entry.get('mutant', '')}) is not among the survivors")
+        else:
+            outcome.survivors.remove(matches[0])
+            outcome.equivalent.append((matches[0], entry["reason"].strip()))
+    return problems
+
+
+def describe(module: str, survivor: Survivor) -> str:
+    return f"  {module}:{survivor.line}  {survivor.operator} #{survivor.occurrence}\n" + "".join(
+        f"      {text}\n" for text in survivor.diff.splitlines()
         if text.startswith(("+", "-")) and not text.startswith(("+++", "---")))
+
+
+def table(results: list[Outcome]) -> str:
+    rows = [("module", "total", "caught", "equivalent", "survived", "raw %", "adjusted %")]
+    for r in results:
+        rows.append((r.module, str(r.total), str(r.caught), str(len(r.equivalent)), str(len(r.survivors)),
+                     f"{r.raw:.1f}", f"{r.adjusted:.1f}"))
+    total = Outcome("all", caught=sum(r.caught for r in results),
+                    survivors=[s for r in results for s in r.survivors],
+                    equivalent=[e for r in results for e in r.equivalent])
+    rows.append(("all", str(total.total), str(total.caught), str(len(total.equivalent)), str(len(total.survivors)),
+                 f"{total.raw:.1f}", f"{total.adjusted:.1f}"))
+    widths = [max(len(row[i]) for row in rows) for i in range(len(rows[0]))]
+    return "\n".join(" | ".join(cell.ljust(w) if i == 0 else cell.rjust(w) for i, (cell, w) in
+                                enumerate(zip(row, widths, strict=True))) for row in rows) + "\n"
+
+
+def report(outcome: Outcome, problems: list[str]) -> None:
+    extra = f", {outcome.not_run} not run" if outcome.not_run else ""
+    seconds = f", {round(outcome.seconds)} s" if outcome.seconds is not None else ""
+    print(f"  {outcome.caught}/{outcome.total} caught ({outcome.raw:.1f} %), {len(outcome.equivalent)} equivalent "
+          f"({outcome.adjusted:.1f} % of the rest), {outcome.skipped} filtered out{extra}{seconds}", flush=True)
+    if outcome.survivors:
+        print(f"  survived ({len(outcome.survivors)}):")
+        for survivor in outcome.survivors:
+            print(describe(outcome.module, survivor), end="")
+    if outcome.equivalent:
+        print(f"  equivalent ({len(outcome.equivalent)}), from {EQUIVALENTS.name}:")
+        for survivor, reason in outcome.equivalent:
+            print(f"  {outcome.module}:{survivor.line}  {survivor.operator} #{survivor.occurrence}: {survivor.mutant}")
+            print(f"      because {' '.join(reason.split())}")
+    for problem in problems:
+        print(f"  {EQUIVALENTS.name}: {problem}")
+    sys.stdout.flush()
+
+
+def line_ranges(text: str) -> list[tuple[int, int]]:
+    """`A-B`, a single line `A`, or several of them separated by commas: `94,150-160,216`."""
+    ranges = []
+    for piece in text.split(","):
+        first, _, last = piece.strip().partition("-")
+        try:
+            bounds = int(first), int(last or first)
+        except ValueError:
+            raise argparse.ArgumentTypeError("expected A-B, such as 240-330, or several: 94,150-160") from None
+        if bounds[0] < 1 or bounds[1] < bounds[0]:
+            raise argparse.ArgumentTypeError("expected 1 <= A <= B")
+        ranges.append(bounds)
+    return ranges
 
 
 def main() -> int:
@@ -167,35 +375,62 @@ def main() -> int:
     parser.add_argument("only", nargs="*", help="run only targets whose path contains one of these words")
     parser.add_argument("--keep", action="store_true", help="keep the temporary directory")
     parser.add_argument("--jobs", type=int, default=2, help="mutants tested at the same time (default 2)")
+    parser.add_argument("--lines", type=line_ranges, metavar="A-B",
+                        help="mutate only lines A to B of each target (or several ranges: 94,150-160)")
+    parser.add_argument("--rescore", type=Path, metavar="DIR",
+                        help="score the sessions kept in DIR (by --keep) again, with the current equivalents")
+    parser.add_argument("--again", type=Path, metavar="DIR",
+                        help="run only the survivors and the never-run mutants of the session kept in DIR, against "
+                             "the tests as they are now (the module must be unchanged); keep the rest's outcomes")
+    parser.add_argument("--only-survivors", action="store_true",
+                        help="with --again: run the survivors only, and leave the never-run mutants for later")
+    parser.add_argument("--report", type=Path, metavar="FILE", help="also write the table of scores to FILE")
     options = parser.parse_args()
+    if options.jobs < 1:
+        parser.error("--jobs must be at least 1")
     targets = {m: t for m, t in TARGETS.items() if not options.only or any(w in m for w in options.only)}
-    work = Path(tempfile.mkdtemp(prefix="sto-mutate-"))
+    entries = load_equivalents()
     results = []
-    try:
-        for module, tests in targets.items():
-            print(f"mutating {module} against {' '.join(tests)} ...", flush=True)
+    if options.rescore:
+        for module in targets:
             try:
-                outcome = mutate(module, tests, work, options.jobs)
-            except subprocess.CalledProcessError as exc:
-                print(f"{' '.join(exc.cmd[:2])} failed:\n{exc.stdout}\n{exc.stderr}", file=sys.stderr)
-                return 2
+                outcome = collect(module, options.rescore)
+            except FileNotFoundError:
+                continue
+            print(f"rescoring {module} from {options.rescore} ...")
+            problems = apply_equivalents(outcome, entries, options.rescore / "tree0" / module)
+            report(outcome, problems)
             results.append(outcome)
-            share = 100 * outcome["caught"] / outcome["total"] if outcome["total"] else 100
-            print(f"  {outcome['caught']}/{outcome['total']} caught ({share:.1f} %), "
-                  f"{outcome['skipped']} filtered out, {outcome['seconds']} s", flush=True)
-            for survivor in outcome["survivors"]:
-                print(describe(module, survivor), end="", flush=True)
-    finally:
+        if not results:
+            print(f"no kept session in {options.rescore}", file=sys.stderr)
+            return 2
+    else:
+        work = Path(tempfile.mkdtemp(prefix="sto-mutate-"))
         if options.keep:
-            print(f"kept {work}")
-        else:
-            shutil.rmtree(work, ignore_errors=True)
-    caught = sum(r["caught"] for r in results)
-    total = sum(r["total"] for r in results)
-    print("\nmodule | caught | total | %")
-    for r in results:
-        print(f"{r['module']} | {r['caught']} | {r['total']} | {100 * r['caught'] / max(r['total'], 1):.1f}")
-    print(f"all | {caught} | {total} | {100 * caught / max(total, 1):.1f}")
+            print(f"keeping {work}", flush=True)
+        try:
+            for module, tests in targets.items():
+                print(f"mutating {module} against {' '.join(tests)} ...", flush=True)
+                try:
+                    seconds = mutate(module, tests, work, options.jobs, options.lines, options.again,
+                                     options.only_survivors)
+                except subprocess.CalledProcessError as exc:
+                    print(f"{' '.join(exc.cmd[:2])} failed:\n{exc.stdout}\n{exc.stderr}", file=sys.stderr)
+                    return 2
+                outcome = collect(module, work)
+                outcome.seconds = seconds
+                problems = apply_equivalents(outcome, entries, work / "tree0" / module)
+                report(outcome, problems)
+                results.append(outcome)
+        finally:
+            if options.keep:
+                print(f"kept {work}")
+            else:
+                shutil.rmtree(work, ignore_errors=True)
+    scores = table(results)
+    print("\n" + scores, end="")
+    if options.report:
+        options.report.write_text(scores)
     return 0
 
 

@@ -4,15 +4,18 @@ Outlook and Gmail show a meeting request, the sender's name, Message-IDs, 8-bit 
 from __future__ import annotations
 
 import re
-from datetime import datetime, timedelta
+import struct
+from datetime import UTC, datetime, timedelta
 from email import policy
 from email.parser import BytesParser
 
 import pytest
+import segno
 import sqlalchemy as sa
 import vobject
 
 from sto_events.core.extensions import db
+from sto_events.core.timeutil import utcnow
 from sto_events.notifications import outbox
 from sto_events.notifications.models import OutboxMessage
 from sto_events.registrations import services
@@ -219,6 +222,67 @@ def test_a_server_without_8bitmime_gets_seven_bit_mail_with_the_same_text(app_fa
     assert "Beste Zoë Łukasz," in parts(message)["text/plain"].get_content()
     invitation = vobject.readOne(parts(message)["text/calendar"].get_content())
     assert invitation.vevent.attendee.params["CN"] == ["Zoë Łukasz"]
+
+
+def queue_with_everything(app, payload: str) -> None:
+    """A mail with 8-bit text, a calendar and a check-in QR code, queued straight into the outbox."""
+    with app.app_context():
+        outbox.queue(db.session, kind="test", recipient="zoe@school.nl", subject="Uitnodiging voor Zoë",
+                     body_text="Beste Zoë,\n", body_html=f'<p>Beste Zoë,</p><img src="{outbox.QR_PLACEHOLDER}" alt="">',
+                     ics="BEGIN:VCALENDAR\r\nX-NAAM:Zoë\r\nEND:VCALENDAR\r\n".encode(), ics_method="REQUEST",
+                     qr_payload=payload)
+        db.session.commit()
+
+
+def png_size(data: bytes) -> tuple[int, int]:
+    assert data[:8] == b"\x89PNG\r\n\x1a\n" and data[12:16] == b"IHDR"
+    return struct.unpack(">II", data[16:24])
+
+
+def test_the_check_in_code_has_six_pixels_a_module_and_a_quiet_zone_of_two(wire_app, wire):
+    """Big enough for a phone camera at arm's length, and the quiet zone a scanner needs, without a huge image."""
+    payload = "https://sto.test/inchecken/3f9a0c1e"
+    queue_with_everything(wire_app, payload)
+    deliver_outbox(wire_app)
+    [message] = wire.inbox.strict("zoe@school.nl")
+    modules = segno.make(payload, error="m").symbol_size(scale=1, border=0)[0]
+    assert png_size(parts(message)["image/png"].get_content()) == ((modules + 2 * 2) * 6,) * 2
+
+
+def test_the_date_header_is_now_in_utc(wire_app, wire):
+    """The header is made in GMT; the email package writes it out as +0000 (-0000 would mean "zone unknown")."""
+    before = utcnow().replace(microsecond=0)
+    queue_with_everything(wire_app, "https://sto.test/inchecken/1")
+    deliver_outbox(wire_app)
+    [received] = wire.inbox.raw
+    [date] = re.findall(rb"^Date: (.*)\r$", received["data"], flags=re.MULTILINE)
+    assert date.endswith(b" +0000"), date
+    [message] = wire.inbox.strict("zoe@school.nl")
+    assert message["Date"].datetime.tzinfo == UTC
+    assert before <= message["Date"].datetime <= utcnow()
+
+
+def test_the_seven_bit_copy_re_encodes_only_the_8bit_parts(app_factory):
+    """The text parts go quoted-printable; the QR code and the attached calendar stay base64 (quoted-printable
+    would make the image about three times its size)."""
+    server = SmtpServer()
+    server.inbox = RawInbox(offer_8bitmime=False)
+    server.start()
+    try:
+        app = app_factory(MAIL_SERVER="127.0.0.1", MAIL_PORT=server.port)
+        queue_with_everything(app, "https://sto.test/inchecken/2")
+        deliver_outbox(app)
+        [received] = server.inbox.raw
+        [message] = server.inbox.strict("zoe@school.nl")
+    finally:
+        server.stop()
+    assert received["data"].isascii()
+    encodings = {p.get_content_type(): p["Content-Transfer-Encoding"] for p in message.walk() if not p.is_multipart()}
+    assert encodings == {"text/plain": "quoted-printable", "text/html": "quoted-printable",
+                         "text/calendar": "quoted-printable", "image/png": "base64", "application/ics": "base64"}
+    assert parts(message)["text/plain"].get_content().rstrip() == "Beste Zoë,"
+    assert "X-NAAM:Zoë" in parts(message)["text/calendar"].get_content()
+    assert parts(message)["application/ics"].get_content().decode() == parts(message)["text/calendar"].get_content()
 
 
 def test_english_mails_have_english_attachment_names(wire_app, wire, make_meeting):

@@ -8,10 +8,11 @@ from __future__ import annotations
 
 import logging
 import threading
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 
 import pytest
 import sqlalchemy as sa
+import time_machine
 from aiosmtpd.controller import Controller
 
 from sto_events.core.extensions import db
@@ -413,3 +414,90 @@ def test_a_sent_or_failed_mail_is_never_claimed_again(smtp_app, answers):
         for status in (OutboxStatus.SENT, OutboxStatus.FAILED):
             add(f"{status}@school.nl", status=status, claimed_at=old, next_attempt_at=old)
         assert outbox.claim_due(db.session, "sender") == []
+
+
+def test_mails_about_any_of_several_subjects_or_about_a_person_are_found(app):
+    with app.app_context():
+        first, second, third = (add(f"r{i}@school.nl") for i in range(3))
+        meeting, loose, other = add("m@school.nl"), add("p@school.nl"), add("q@school.nl")
+        for message_id, kind, subject_id in ((first, "registration", 1), (second, "registration", 2),
+                                             (third, "registration", 3), (meeting, "meeting", 1)):
+            db.session.execute(sa.update(OutboxMessage).where(OutboxMessage.id == message_id)
+                               .values(subject_kind=kind, subject_id=subject_id))
+        db.session.execute(sa.update(OutboxMessage).where(OutboxMessage.id.in_([loose, second]))
+                           .values(person_key="p@school.nl"))
+        db.session.execute(sa.update(OutboxMessage).where(OutboxMessage.id == other).values(person_key="q@school.nl"))
+        db.session.commit()
+
+        def found(**where) -> set[int]:
+            return set(db.session.scalars(sa.select(OutboxMessage.id).where(outbox.concerning(**where))))
+
+        assert found(about_ids=("registration", [1, 3])) == {first, third}
+        assert found(about_ids=("meeting", [1])) == {meeting}  # not registration 1: another kind of subject
+        assert found(about=("registration", 2)) == {second}
+        assert found(about=("meeting", 1), person=" P@School.nl ") == {meeting, loose}
+        assert found(people=["p@school.nl", "Q@school.nl"]) == {loose, other}
+        assert found() == set()
+
+
+def test_without_a_mail_server_the_mail_folder_and_its_parents_are_made(app_factory, tmp_path):
+    app = app_factory(MAIL_FILE_DIR=str(tmp_path / "nieuw" / "post"))
+    with app.app_context():
+        add("a@school.nl")
+        add("b@school.nl")
+        assert outbox.run_once(db.session) == 2
+        assert set(db.session.scalars(sa.select(OutboxMessage.status))) == {OutboxStatus.SENT}
+    assert len(list((tmp_path / "nieuw" / "post").glob("*.eml"))) == 2
+
+
+@pytest.mark.parametrize("status", [OutboxStatus.SENT, OutboxStatus.FAILED, OutboxStatus.PENDING])
+def test_a_mail_whose_status_was_changed_while_on_its_way_is_left_as_it_is(smtp_app, answers, status):
+    """The claim is ours only while the row is still being sent: another hand that settled it wins."""
+    app = smtp_app()
+    with app.app_context():
+        message_id = add("p@school.nl")
+        engine = db.engine
+
+        def settle():
+            with engine.begin() as conn:
+                conn.execute(sa.update(OutboxMessage).values(status=status))
+
+        answers.during_data = settle
+        assert deliver_one(message_id, "m-sender") is None
+        stored = row(message_id)
+        assert (stored.status, stored.claim_id, stored.attempts) == (status, "m-sender", 0)
+
+
+def test_a_mail_is_due_at_its_very_microsecond_and_a_claim_lapses_only_after_the_full_lease(smtp_app):
+    app = smtp_app()
+    now = datetime(2026, 12, 7, 12, 0, 0, 500_000, tzinfo=UTC)
+    tick = timedelta(microseconds=1)
+    with app.app_context():
+        due = add("nu@school.nl", next_attempt_at=now)
+        early = add("straks@school.nl", next_attempt_at=now + tick)
+        lapsed = add("oud@school.nl", status=OutboxStatus.SENDING, claim_id="dood",
+                     claimed_at=now - outbox.CLAIM_LEASE - tick)
+        exact = add("precies@school.nl", status=OutboxStatus.SENDING, claim_id="dood",
+                    claimed_at=now - outbox.CLAIM_LEASE)
+        with time_machine.travel(now, tick=False):
+            assert outbox.claim_due(db.session, "nieuw") == [due, lapsed]
+        assert (row(early).status, row(exact).claim_id) == (OutboxStatus.PENDING, "dood")
+
+
+def test_a_run_claims_twenty_mails_at_a_time(smtp_app, answers):
+    """A slow mail server holds at most twenty claimed mails: the rest stay free for another sender."""
+    app = smtp_app()
+    claimed_while_sending = []
+    with app.app_context():
+        for i in range(25):
+            add(f"p{i}@school.nl")
+        engine = db.engine
+
+        def count():
+            with engine.connect() as conn:
+                claimed_while_sending.append(conn.scalar(sa.select(sa.func.count()).where(
+                    OutboxMessage.status == OutboxStatus.SENDING)))
+
+        answers.during_data = count
+        assert outbox.run_once(db.session) == 25
+    assert claimed_while_sending[0] == 20 and claimed_while_sending[20] == 5

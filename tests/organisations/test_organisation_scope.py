@@ -195,3 +195,12 @@ def test_an_organiser_edits_the_name_of_any_organisation(app, client, scene):
     assert empty.status_code == 422 and "Vul de naam van de organisatie in." in empty.get_data(as_text=True)
     assert client.post(url, data={"csrf_token": token, "name": "Bedrijf B", "website": ""}).status_code == 303
     assert organisation(app, scene.other).name == "Bedrijf B"
+
+
+def test_the_public_page_links_to_the_manage_page_only_for_who_may_manage(client, scene):
+    link = f'href="/organisaties/{scene.company}/beheer/"'
+    assert link not in client.get(f"/organisaties/{scene.company}").get_data(as_text=True)
+    log_in(client, "carla@bedrijf-a.nl")
+    assert link in client.get(f"/organisaties/{scene.company}").get_data(as_text=True)
+    other = client.get(f"/organisaties/{scene.other}").get_data(as_text=True)
+    assert f'href="/organisaties/{scene.other}/beheer/"' not in other

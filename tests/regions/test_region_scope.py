@@ -215,3 +215,11 @@ def test_an_organiser_edits_every_field_of_any_region_and_invites_from_the_list(
             sa.select(User.email).join(RegionCoordinator, RegionCoordinator.user_id == User.id)
             .join(Region).where(Region.slug == scene.b).order_by(User.email)).all()
     assert coordinators == ["bert@regio-b.nl", "dirk@regio.nl"]
+
+
+def test_the_public_page_links_to_the_manage_page_only_for_who_may_manage(client, scene):
+    link = f'href="/regios/{scene.a}/beheer/"'
+    assert link not in client.get(f"/regios/{scene.a}").get_data(as_text=True)
+    log_in(client, "anna@regio-a.nl")
+    assert link in client.get(f"/regios/{scene.a}").get_data(as_text=True)
+    assert f'href="/regios/{scene.b}/beheer/"' not in client.get(f"/regios/{scene.b}").get_data(as_text=True)

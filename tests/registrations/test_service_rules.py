@@ -6,7 +6,7 @@ import sqlalchemy as sa
 
 from sto_events.meetings.models import Meeting, MeetingStatus, Workshop
 from sto_events.registrations import services
-from sto_events.registrations.models import ParticipantRole, RegistrationStatus
+from sto_events.registrations.models import ParticipantRole, Registration, RegistrationStatus
 
 
 def taken(session, model, row_id):
@@ -199,3 +199,42 @@ def test_a_registration_for_another_meeting_does_not_count_as_signed_up_already(
     services.sign_up(session, later, data("a@x.nl", {}))
     registration, created = services.sign_up(session, earlier, data("A@x.nl", {}))
     assert created and registration.meeting_id == earlier.id
+
+
+@pytest.mark.parametrize(("name", "organisation"), [("Anna Deelnemer", "Testschool"),  # sorts before the old name
+                                                    ("Test Deelnemer", "Basisschool"),  # only the organisation
+                                                    ("Zoë Deelnemer", "Testschool")])  # sorts after it
+def test_a_corrected_name_or_organisation_is_saved_however_it_sorts(session, make_meeting, name, organisation):
+    meeting = make_meeting(session, rounds=())
+    registration, _ = services.sign_up(session, meeting, data("a@x.nl", {}))
+    assert services.update_details(session, registration, f" {name} ", organisation)
+    session.expire_all()
+    assert (registration.name, registration.organisation) == (name, organisation)
+    assert not services.update_details(session, registration, name, organisation)  # nothing changed
+
+
+def test_two_who_joined_the_waiting_list_in_the_same_instant_are_in_the_order_of_signing_up(session, make_meeting):
+    meeting = make_meeting(session, capacity=1, rounds=())
+    services.sign_up(session, meeting, data("a@x.nl", {}))
+    first, _ = services.sign_up(session, meeting, data("b@x.nl", {}))
+    second, _ = services.sign_up(session, meeting, data("c@x.nl", {}))
+    session.execute(sa.update(Registration).where(Registration.id == second.id)
+                    .values(waitlisted_at=first.waitlisted_at))
+    session.commit()
+    session.expire_all()
+    assert [services.waitlist_position(session, r) for r in (first, second)] == [1, 2]
+
+
+def test_a_cancellation_never_drives_a_count_below_zero(session, make_meeting):
+    """The counts can have been corrected by hand (a repaired database): giving back a place that is no longer
+    counted leaves the count at zero instead of failing the cancellation on the CHECK constraint."""
+    meeting = make_meeting(session, rounds=((5,),))
+    workshop = meeting.rounds[0].workshops[0]
+    registration, _ = services.sign_up(session, meeting, data("a@x.nl", {meeting.rounds[0].id: workshop.id}))
+    session.execute(sa.update(Workshop).where(Workshop.id == workshop.id).values(taken=0))
+    session.execute(sa.update(Meeting).where(Meeting.id == meeting.id).values(taken=0))
+    session.commit()
+    assert services.cancel(session, registration)
+    session.expire_all()
+    assert registration.status == RegistrationStatus.CANCELLED
+    assert (taken(session, Meeting, meeting.id), taken(session, Workshop, workshop.id)) == (0, 0)
