@@ -238,3 +238,22 @@ def test_a_cancellation_never_drives_a_count_below_zero(session, make_meeting):
     session.expire_all()
     assert registration.status == RegistrationStatus.CANCELLED
     assert (taken(session, Meeting, meeting.id), taken(session, Workshop, workshop.id)) == (0, 0)
+
+
+@pytest.mark.postgres
+def test_on_postgresql_a_change_to_one_registration_does_not_wait_for_another(pg_app_factory, make_meeting):
+    """Only the registration being changed is locked: another request that holds someone else's row (one with a
+    higher id) must not make this change wait for it."""
+    from sto_events.core.extensions import db
+
+    app = pg_app_factory(DB_LOCK_TIMEOUT_SECONDS=2)
+    with app.app_context():
+        meeting = make_meeting(db.session, rounds=())
+        mine, _ = services.sign_up(db.session, meeting, data("a@x.nl", {}))
+        other, _ = services.sign_up(db.session, meeting, data("b@x.nl", {}))
+        with db.engine.connect() as elsewhere:
+            elsewhere.execute(sa.select(Registration.id).where(Registration.id == other.id).with_for_update())
+            assert services.update_details(db.session, mine, "Anna Deelnemer", "Testschool")
+            elsewhere.rollback()
+        db.session.expire_all()
+        assert mine.name == "Anna Deelnemer"
