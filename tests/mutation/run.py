@@ -183,10 +183,7 @@ def resume(module: str, kept: Path, session: Path, lines: list[tuple[int, int]] 
     shares = sorted(kept.glob(f"{name}.[0-9]*.sqlite"))
     if not shares:
         raise SystemExit(f"no session of {module} in {kept}")
-    source = kept / f"{name}.source"
-    if not source.exists():
-        source = kept / "tree0" / module
-    if source.read_bytes() != (ROOT / module).read_bytes():
+    if source_of(module, kept).read_bytes() != (ROOT / module).read_bytes():
         raise SystemExit(f"{module} changed since the session in {kept} was made: run it afresh")
     shutil.copy(shares[0], session)
     with sqlite3.connect(session) as db:
@@ -315,6 +312,13 @@ def apply_equivalents(outcome: Outcome, entries: list[dict], source: Path) -> li
     return problems
 
 
+def source_of(module: str, work: Path) -> Path:
+    """The module as the session in `work` mutated it (its tree holds a mutant while a worker runs); sessions made
+    before the snapshot was kept are taken to be of the module as it is now."""
+    snapshot = work / f"{session_name(module)}.source"
+    return snapshot if snapshot.exists() else ROOT / module
+
+
 def describe(module: str, survivor: Survivor) -> str:
     return f"  {module}:{survivor.line}  {survivor.operator} #{survivor.occurrence}\n" + "".join(
         f"      {text}\n" for text in survivor.diff.splitlines()
@@ -398,7 +402,7 @@ def main() -> int:
             except FileNotFoundError:
                 continue
             print(f"rescoring {module} from {options.rescore} ...")
-            problems = apply_equivalents(outcome, entries, options.rescore / "tree0" / module)
+            problems = apply_equivalents(outcome, entries, source_of(module, options.rescore))
             report(outcome, problems)
             results.append(outcome)
         if not results:
@@ -419,7 +423,7 @@ def main() -> int:
                     return 2
                 outcome = collect(module, work)
                 outcome.seconds = seconds
-                problems = apply_equivalents(outcome, entries, work / "tree0" / module)
+                problems = apply_equivalents(outcome, entries, source_of(module, work))
                 report(outcome, problems)
                 results.append(outcome)
         finally:
