@@ -322,3 +322,25 @@ def test_the_waiting_list_position_follows_the_time_of_joining_within_the_meetin
     session.expire_all()
     assert elsewhere.waitlisted_at < higher_id.waitlisted_at < lower_id.waitlisted_at
     assert [services.waitlist_position(session, r) for r in (higher_id, lower_id, elsewhere)] == [1, 2, 1]
+
+
+@pytest.mark.postgres
+def test_on_postgresql_a_cancellation_reads_the_registration_again_after_the_lock(pg_app_factory, make_meeting):
+    """The request loaded the registration before it waited for the lock; another request cancelled it meanwhile
+    (and gave back the seat). The second cancellation must see that, not free the seat a second time."""
+    from sto_events.core.extensions import db
+
+    app = pg_app_factory()
+    with app.app_context():
+        meeting = make_meeting(db.session, rounds=())
+        registration, _ = services.sign_up(db.session, meeting, data("a@x.nl", {}))
+        services.sign_up(db.session, meeting, data("b@x.nl", {}))
+        loaded = services.get_by_public_id(db.session, registration.public_id)
+        assert loaded.status == RegistrationStatus.CONFIRMED  # read in this request's transaction
+        with db.engine.begin() as other:
+            other.execute(sa.update(Registration).where(Registration.id == registration.id)
+                          .values(status=RegistrationStatus.CANCELLED.value))
+            other.execute(sa.update(Meeting).where(Meeting.id == meeting.id).values(taken=Meeting.taken - 1))
+        assert services.cancel(db.session, loaded) is False
+        db.session.expire_all()
+        assert taken(db.session, Meeting, meeting.id) == 1
