@@ -326,18 +326,24 @@ def describe(module: str, survivor: Survivor) -> str:
 
 
 def table(results: list[Outcome]) -> str:
-    rows = [("module", "total", "caught", "equivalent", "survived", "raw %", "adjusted %")]
-    for r in results:
-        rows.append((r.module, str(r.total), str(r.caught), str(len(r.equivalent)), str(len(r.survivors)),
-                     f"{r.raw:.1f}", f"{r.adjusted:.1f}"))
-    total = Outcome("all", caught=sum(r.caught for r in results),
+    rows = [("module", "total", "caught", "equivalent", "survived", "raw %", "adjusted %", "not run")]
+    total = Outcome("all", caught=sum(r.caught for r in results), not_run=sum(r.not_run for r in results),
                     survivors=[s for r in results for s in r.survivors],
                     equivalent=[e for r in results for e in r.equivalent])
-    rows.append(("all", str(total.total), str(total.caught), str(len(total.equivalent)), str(len(total.survivors)),
-                 f"{total.raw:.1f}", f"{total.adjusted:.1f}"))
+    for r in [*results, total]:
+        rows.append((r.module, str(r.total), str(r.caught), str(len(r.equivalent)), str(len(r.survivors)),
+                     f"{r.raw:.1f}", f"{r.adjusted:.1f}", str(r.not_run)))
     widths = [max(len(row[i]) for row in rows) for i in range(len(rows[0]))]
     return "\n".join(" | ".join(cell.ljust(w) if i == 0 else cell.rjust(w) for i, (cell, w) in
                                 enumerate(zip(row, widths, strict=True))) for row in rows) + "\n"
+
+
+def named(outcome: Outcome) -> str:
+    """Every survivor and every equivalent of a module, one a line, for the written report."""
+    lines = [f"\n{outcome.module}: {len(outcome.survivors)} survived, {len(outcome.equivalent)} equivalent\n"]
+    lines += [f"  survived   {s.line:>4} {s.operator}: {s.mutant}\n" for s in outcome.survivors]
+    lines += [f"  equivalent {s.line:>4} {s.operator}: {s.mutant}\n" for s, _ in outcome.equivalent]
+    return "".join(lines)
 
 
 def report(outcome: Outcome, problems: list[str]) -> None:
@@ -434,7 +440,7 @@ def main() -> int:
     scores = table(results)
     print("\n" + scores, end="")
     if options.report:
-        options.report.write_text(scores)
+        options.report.write_text(scores + "".join(named(outcome) for outcome in results))
     return 0
 
 
