@@ -440,7 +440,9 @@ def main() -> int:
     scores = table(results)
     print("\n" + scores, end="")
     if options.report:
-        options.report.write_text(scores + "".join(named(outcome) for outcome in results))
+        stamp = time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime())
+        header = f"# tests/mutation/run.py {' '.join(sys.argv[1:])} ({stamp}); see tests/mutation/equivalents.toml\n"
+        options.report.write_text(header + scores + "".join(named(outcome) for outcome in results))
     return 0
 
 
