@@ -140,10 +140,10 @@ def mutate(module: str, tests: list[str], work: Path, jobs: int, lines: list[tup
     config, session = work / f"{name}.toml", work / f"{name}.sqlite"
     config.write_text(config_text(module, tests))
     started = time.monotonic()
+    (work / f"{name}.source").write_bytes((ROOT / module).read_bytes())  # what the session mutates
     if again:
         resume(module, again, session, lines, only_survivors)
     else:
-        (work / f"{name}.source").write_bytes((ROOT / module).read_bytes())  # what the kept session mutated
         run([str(BIN / "cosmic-ray"), "init", str(config), str(session)], tree(work, 0))
         run([str(BIN / "cr-filter-operators"), str(session), str(config)], tree(work, 0))
         run([str(BIN / "cr-filter-pragma"), str(session)], tree(work, 0))  # lines marked "# pragma: no mutate"
