@@ -11,6 +11,7 @@ the session databases go there too. Prints caught/total per module and every sur
     .venv/bin/python tests/mutation/run.py --jobs 1        # one mutant at a time (default: two)
     .venv/bin/python tests/mutation/run.py outbox --lines 240-330,94   # mutate only those lines of the target
     .venv/bin/python tests/mutation/run.py --rescore DIR   # score a kept session again, without running anything
+                                                           # (--rescore DIR1 --rescore DIR2: one per module)
     .venv/bin/python tests/mutation/run.py --again DIR     # run its survivors and unrun mutants against today's tests
     .venv/bin/python tests/mutation/run.py --report bench/results/mutation.txt   # also write the table there
 
@@ -387,8 +388,9 @@ def main() -> int:
     parser.add_argument("--jobs", type=int, default=2, help="mutants tested at the same time (default 2)")
     parser.add_argument("--lines", type=line_ranges, metavar="A-B",
                         help="mutate only lines A to B of each target (or several ranges: 94,150-160)")
-    parser.add_argument("--rescore", type=Path, metavar="DIR",
-                        help="score the sessions kept in DIR (by --keep) again, with the current equivalents")
+    parser.add_argument("--rescore", type=Path, metavar="DIR", action="append",
+                        help="score the sessions kept in DIR (by --keep) again, with the current equivalents; "
+                             "may be given once per module")
     parser.add_argument("--again", type=Path, metavar="DIR",
                         help="run only the survivors and the never-run mutants of the session kept in DIR, against "
                              "the tests as they are now (the module must be unchanged); keep the rest's outcomes")
@@ -403,16 +405,18 @@ def main() -> int:
     results = []
     if options.rescore:
         for module in targets:
-            try:
-                outcome = collect(module, options.rescore)
-            except FileNotFoundError:
+            # The last directory given that holds a session of the module (one directory per module, or a later
+            # --again session over an earlier one).
+            kept = [d for d in options.rescore if list(d.glob(f"{session_name(module)}.[0-9]*.sqlite"))]
+            if not kept:
                 continue
-            print(f"rescoring {module} from {options.rescore} ...")
-            problems = apply_equivalents(outcome, entries, source_of(module, options.rescore))
+            outcome = collect(module, kept[-1])
+            print(f"rescoring {module} from {kept[-1]} ...")
+            problems = apply_equivalents(outcome, entries, source_of(module, kept[-1]))
             report(outcome, problems)
             results.append(outcome)
         if not results:
-            print(f"no kept session in {options.rescore}", file=sys.stderr)
+            print(f"no kept session in {' '.join(map(str, options.rescore))}", file=sys.stderr)
             return 2
     else:
         work = Path(tempfile.mkdtemp(prefix="sto-mutate-"))
