@@ -67,7 +67,9 @@ audit: setup
 
 # Mutation testing (cosmic-ray) of the services and the outbox against the tests that exercise them, in a copy of the
 # tree under a temporary directory; prints caught/total per module and every survivor. Not part of `make test`; on
-# 2 idle cores about an hour for all four modules. `make mutate MUTATE=outbox` runs the targets matching a word.
+# 2 idle cores about an hour for all four modules. `make mutate MUTATE=outbox` runs the targets matching a word;
+# MUTATE also takes the options (`MUTATE="outbox --jobs 1 --keep"`, `--lines A-B`, `--again DIR`, `--rescore DIR`).
+# Survivors listed with a reason in tests/mutation/equivalents.toml are printed apart: raw and adjusted scores.
 mutate: setup
 	$(BIN)/python tests/mutation/run.py $(MUTATE)
 

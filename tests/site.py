@@ -9,7 +9,9 @@ from sto_events.core.extensions import db
 from sto_events.meetings.demo import seed
 from sto_events.meetings.models import Meeting
 from sto_events.organisations import companies
+from sto_events.organisations.models import OrganisationContact
 from sto_events.regions.demo import seed as seed_regions
+from sto_events.regions.models import RegionCoordinator
 from sto_events.registrations import attendees, services
 from sto_events.registrations.models import Mailing
 from sto_events.registrations.tokens import check_in_token, manage_token
@@ -38,6 +40,10 @@ def build_site(app):
         secret = _issue_token(session, invited, TokenPurpose.INVITATION)
         reset = _issue_token(session, organiser, TokenPurpose.PASSWORD_RESET)
         regions = seed_regions(session)
+        # Members, so the manage pages show their tables of coordinators and contacts.
+        session.add(RegionCoordinator(region_id=regions[0].id, user_id=invited.id))
+        public_member = next(m for m in regions[0].members if m.is_public)
+        session.add(OrganisationContact(organisation_id=public_member.id, user_id=invited.id))
         session.commit()
         company_link = companies.link_token(companies.Application(
             "Voorbeeld Lasbedrijf", regions[0].members[0].place_id, "https://las.example", (regions[0].id,),
@@ -46,7 +52,7 @@ def build_site(app):
             ("regions", "slug"): regions[0].slug,
         ("region_scope", "slug"): regions[0].slug,
             ("organisations_manage", "kind"): "csv",
-            "organisation_id": next(m.id for m in regions[0].members if m.is_public),
+            "organisation_id": public_member.id,
             "slug": meeting.slug,
             "meeting_id": meeting.id,
             "registration_id": people[0].id,

@@ -34,12 +34,23 @@ def action_labels() -> dict[str, str]:
         "registration.move": _("Deelnemer verplaatst"),
         "registration.cancel": _("Aanmelding geannuleerd"),
         "registration.admit": _("Toegelaten van de wachtlijst"),
+        "registration.region": _("Regio van een aanmelding gewijzigd"),
         "registration.check_in": _("Ingecheckt"),
         "registration.check_in_undo": _("Inchecken ongedaan gemaakt"),
         "user.invite": _("Account uitgenodigd"),
         "user.activate": _("Account aangezet"),
         "user.deactivate": _("Account uitgezet"),
         "user.change_password": _("Wachtwoord gewijzigd"),
+        "region.update": _("Regio gewijzigd"),
+        "region.coordinator.add": _("Coördinator uitgenodigd"),
+        "region.coordinator.end": _("Coördinator beëindigd"),
+        "organisation.update": _("Organisatie gewijzigd"),
+        "organisation.contact.add": _("Contactpersoon uitgenodigd"),
+        "organisation.contact.end": _("Contactpersoon beëindigd"),
+        "company.register": _("Bedrijf aangemeld"),
+        "company.verify": _("Bedrijf geverifieerd"),
+        "company.refuse": _("Bedrijf afgewezen"),
+        "directory.import": _("Organisaties geïmporteerd"),
     }
 
 
@@ -52,6 +63,8 @@ def target_labels() -> dict[str, str]:
         "registration": _("Aanmelding"),
         "user": _("Account"),
         "mailing": _("Bericht"),
+        "region": _("Regio"),
+        "organisation": _("Organisatie"),
     }
 
 

@@ -52,10 +52,17 @@ def email_field(description=None) -> EmailField:
 
 
 class CheckboxesField(SelectMultipleField):
-    """Several choices as a group of checkboxes (the form macro renders it as a fieldset)."""
+    """Several choices as a group of checkboxes (the form macro renders it as a fieldset). A value that is not one
+    of them (only a crafted request sends one) is refused in Dutch, not in WTForms' English."""
 
     widget = ListWidget(prefix_label=False)
     option_widget = CheckboxInput()
+
+    def __init__(self, *args, **kwargs):
+        unknown = _l("Kies alleen uit de mogelijkheden die hier staan.")
+        kwargs.setdefault("invalid_value_message", unknown)
+        kwargs.setdefault("invalid_choice_message", unknown)
+        super().__init__(*args, **kwargs)
 
 
 def web_address(form, field):

@@ -70,6 +70,8 @@ class RegionDirectory:
     choices: Callable[[Session], list[tuple[int, str]]]
     join: Callable[[Session, Organisation, Sequence[int]], None]
     names: Callable[[Session, Sequence[int]], list[str]]
+    #: Organisation id → the names of the regions it takes part in, for the given organisations (one query).
+    member_of: Callable[[Session, Sequence[int]], dict[int, list[str]]]
 
 
 #: Filled by the regions domain when it is part of the app (empty: the form asks for no regions).
@@ -174,6 +176,15 @@ def waiting_count(session: Session) -> int:
     """How many companies wait for an organiser to verify them (one count, for the back office's navigation)."""
     return session.scalar(sa.select(sa.func.count()).select_from(Organisation).where(
         Organisation.kind == OrganisationKind.COMPANY, Organisation.verified_at.is_(None)))
+
+
+def region_names_of(session: Session, organisation_ids: Sequence[int]) -> dict[int, list[str]]:
+    """Organisation id → the names of the regions it named (when the regions domain is part of the app)."""
+    found: dict[int, list[str]] = {}
+    for directory in region_directories:
+        for organisation_id, names in directory.member_of(session, organisation_ids).items():
+            found.setdefault(organisation_id, []).extend(names)
+    return found
 
 
 def awaiting_verification(session: Session) -> list[tuple[Organisation, list[User]]]:

@@ -104,7 +104,8 @@ def _queue_page(refuse_forms=None, status=200):
     forms = {company.id: RefuseForm(formdata=None, prefix=f"refuse-{company.id}") for company, _ in waiting}
     forms.update(refuse_forms or {})
     return render_template("organisations/manage/verification.html", waiting=waiting, verify_form=VerifyForm(),
-                           refuse_forms=forms), status
+                           refuse_forms=forms,
+                           region_names=companies.region_names_of(db.session, [c.id for c, _ in waiting])), status
 
 
 @bp.get("/te-verifieren")

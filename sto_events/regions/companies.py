@@ -29,7 +29,18 @@ def _names(session: Session, region_ids: Sequence[int]) -> list[str]:
     return [region.name for region in _known(session, region_ids)]
 
 
-DIRECTORY = RegionDirectory(choices=choices, join=_join, names=_names)
+def _member_of(session: Session, organisation_ids: Sequence[int]) -> dict[int, list[str]]:
+    found: dict[int, list[str]] = {}
+    if organisation_ids:
+        for organisation_id, name in session.execute(
+            sa.select(RegionMember.organisation_id, Region.name).join(Region, Region.id == RegionMember.region_id)
+            .where(RegionMember.organisation_id.in_(organisation_ids)).order_by(Region.name)
+        ):
+            found.setdefault(organisation_id, []).append(name)
+    return found
+
+
+DIRECTORY = RegionDirectory(choices=choices, join=_join, names=_names, member_of=_member_of)
 
 
 def register() -> None:

@@ -15,12 +15,13 @@ _TOO_LONG = _l("Gebruik hoogstens %(max)d tekens.")
 
 
 class RegionForm(FlaskForm):
-    """A region's editable fields. Name and plan status are the support team's: `for_coordinator()` drops them."""
+    """A region's editable fields. Name and plan status are the support team's: `organiser=False` drops them."""
 
     name = StringField(_l("Naam van de regio"), filters=[strip], validators=[
         DataRequired(message=_l("Vul de naam van de regio in.")), Length(max=160, message=_TOO_LONG),
         no_control_characters, visible_text])
-    plan_status = SelectField(_l("Status van het regioplan"), validators=[DataRequired()],
+    plan_status = SelectField(_l("Status van het regioplan"),
+                              validators=[DataRequired(message=_l("Kies de status van het regioplan."))],
                               description=_l("Het ondersteuningsteam houdt de status van het regioplan bij."))
     lead_board = StringField(_l("Penvoerder"), filters=[strip], validators=[
         Length(max=200, message=_TOO_LONG), no_control_characters],

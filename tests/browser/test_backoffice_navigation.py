@@ -10,6 +10,7 @@ from tests.conftest import PASSWORD
 
 LINKS = [("Dashboard", "/beheer/dashboard", "Dashboard"), ("Organisaties", "/beheer/organisaties/", "Organisaties"),
          ("Bedrijven te verifiëren", "/beheer/organisaties/te-verifieren", "Bedrijven te verifiëren"),
+         ("Regio's", "/beheer/regios/", "Regio's"),
          ("Gebruikers", "/beheer/gebruikers", "Gebruikers"), ("Logboek", "/beheer/logboek", "Logboek"),
          ("Bijeenkomsten", "/beheer/", "Bijeenkomsten")]
 
@@ -28,7 +29,8 @@ def test_an_organiser_walks_the_back_office_by_its_navigation(browser, live_serv
     page.get_by_role("button", name="Inloggen").click()
     navigation = page.get_by_role("navigation", name="Beheer", exact=True)
     assert navigation.get_by_role("link").all_inner_texts() == [
-        "Bijeenkomsten", "Dashboard", "Organisaties", "Bedrijven te verifiëren", "Gebruikers", "Logboek"]
+        "Bijeenkomsten", "Dashboard", "Organisaties", "Bedrijven te verifiëren", "Regio's", "Gebruikers",
+        "Logboek"]
     for label, path, heading in LINKS:
         navigation.get_by_role("link", name=label, exact=True).click()
         assert page.url == live_server.url + path

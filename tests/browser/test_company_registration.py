@@ -112,6 +112,7 @@ def test_a_company_registers_confirms_and_is_public_after_verification(browser, 
     assert back_office.url == live_server.url + "/beheer/organisaties/te-verifieren"
     card = back_office.get_by_role("region", name=name)
     assert "Anouk van Dijk" in card.inner_text() and email in card.inner_text()
+    assert "Zwolle (voorbeeld)" in card.inner_text()
     shoot(back_office, screenshot, f"company-04-queue-{suffix}")
     card.get_by_role("button", name="Verifiëren").click()
     assert f"{name} is geverifieerd" in back_office.locator("#messages").inner_text()

@@ -11,6 +11,7 @@ the session databases go there too. Prints caught/total per module and every sur
     .venv/bin/python tests/mutation/run.py --jobs 1        # one mutant at a time (default: two)
     .venv/bin/python tests/mutation/run.py outbox --lines 240-330,94   # mutate only those lines of the target
     .venv/bin/python tests/mutation/run.py --rescore DIR   # score a kept session again, without running anything
+                                                           # (--rescore DIR1 --rescore DIR2: one per module)
     .venv/bin/python tests/mutation/run.py --again DIR     # run its survivors and unrun mutants against today's tests
     .venv/bin/python tests/mutation/run.py --report bench/results/mutation.txt   # also write the table there
 
@@ -140,10 +141,10 @@ def mutate(module: str, tests: list[str], work: Path, jobs: int, lines: list[tup
     config, session = work / f"{name}.toml", work / f"{name}.sqlite"
     config.write_text(config_text(module, tests))
     started = time.monotonic()
+    (work / f"{name}.source").write_bytes((ROOT / module).read_bytes())  # what the session mutates
     if again:
         resume(module, again, session, lines, only_survivors)
     else:
-        (work / f"{name}.source").write_bytes((ROOT / module).read_bytes())  # what the kept session mutated
         run([str(BIN / "cosmic-ray"), "init", str(config), str(session)], tree(work, 0))
         run([str(BIN / "cr-filter-operators"), str(session), str(config)], tree(work, 0))
         run([str(BIN / "cr-filter-pragma"), str(session)], tree(work, 0))  # lines marked "# pragma: no mutate"
@@ -183,10 +184,7 @@ def resume(module: str, kept: Path, session: Path, lines: list[tuple[int, int]] 
     shares = sorted(kept.glob(f"{name}.[0-9]*.sqlite"))
     if not shares:
         raise SystemExit(f"no session of {module} in {kept}")
-    source = kept / f"{name}.source"
-    if not source.exists():
-        source = kept / "tree0" / module
-    if source.read_bytes() != (ROOT / module).read_bytes():
+    if source_of(module, kept).read_bytes() != (ROOT / module).read_bytes():
         raise SystemExit(f"{module} changed since the session in {kept} was made: run it afresh")
     shutil.copy(shares[0], session)
     with sqlite3.connect(session) as db:
@@ -315,6 +313,13 @@ def apply_equivalents(outcome: Outcome, entries: list[dict], source: Path) -> li
     return problems
 
 
+def source_of(module: str, work: Path) -> Path:
+    """The module as the session in `work` mutated it (its tree holds a mutant while a worker runs); sessions made
+    before the snapshot was kept are taken to be of the module as it is now."""
+    snapshot = work / f"{session_name(module)}.source"
+    return snapshot if snapshot.exists() else ROOT / module
+
+
 def describe(module: str, survivor: Survivor) -> str:
     return f"  {module}:{survivor.line}  {survivor.operator} #{survivor.occurrence}\n" + "".join(
         f"      {text}\n" for text in survivor.diff.splitlines()
@@ -322,18 +327,24 @@ def describe(module: str, survivor: Survivor) -> str:
 
 
 def table(results: list[Outcome]) -> str:
-    rows = [("module", "total", "caught", "equivalent", "survived", "raw %", "adjusted %")]
-    for r in results:
-        rows.append((r.module, str(r.total), str(r.caught), str(len(r.equivalent)), str(len(r.survivors)),
-                     f"{r.raw:.1f}", f"{r.adjusted:.1f}"))
-    total = Outcome("all", caught=sum(r.caught for r in results),
+    rows = [("module", "total", "caught", "equivalent", "survived", "raw %", "adjusted %", "not run")]
+    total = Outcome("all", caught=sum(r.caught for r in results), not_run=sum(r.not_run for r in results),
                     survivors=[s for r in results for s in r.survivors],
                     equivalent=[e for r in results for e in r.equivalent])
-    rows.append(("all", str(total.total), str(total.caught), str(len(total.equivalent)), str(len(total.survivors)),
-                 f"{total.raw:.1f}", f"{total.adjusted:.1f}"))
+    for r in [*results, total]:
+        rows.append((r.module, str(r.total), str(r.caught), str(len(r.equivalent)), str(len(r.survivors)),
+                     f"{r.raw:.1f}", f"{r.adjusted:.1f}", str(r.not_run)))
     widths = [max(len(row[i]) for row in rows) for i in range(len(rows[0]))]
     return "\n".join(" | ".join(cell.ljust(w) if i == 0 else cell.rjust(w) for i, (cell, w) in
                                 enumerate(zip(row, widths, strict=True))) for row in rows) + "\n"
+
+
+def named(outcome: Outcome) -> str:
+    """Every survivor and every equivalent of a module, one a line, for the written report."""
+    lines = [f"\n{outcome.module}: {len(outcome.survivors)} survived, {len(outcome.equivalent)} equivalent\n"]
+    lines += [f"  survived   {s.line:>4} {s.operator}: {s.mutant}\n" for s in outcome.survivors]
+    lines += [f"  equivalent {s.line:>4} {s.operator}: {s.mutant}\n" for s, _ in outcome.equivalent]
+    return "".join(lines)
 
 
 def report(outcome: Outcome, problems: list[str]) -> None:
@@ -377,8 +388,9 @@ def main() -> int:
     parser.add_argument("--jobs", type=int, default=2, help="mutants tested at the same time (default 2)")
     parser.add_argument("--lines", type=line_ranges, metavar="A-B",
                         help="mutate only lines A to B of each target (or several ranges: 94,150-160)")
-    parser.add_argument("--rescore", type=Path, metavar="DIR",
-                        help="score the sessions kept in DIR (by --keep) again, with the current equivalents")
+    parser.add_argument("--rescore", type=Path, metavar="DIR", action="append",
+                        help="score the sessions kept in DIR (by --keep) again, with the current equivalents; "
+                             "may be given once per module")
     parser.add_argument("--again", type=Path, metavar="DIR",
                         help="run only the survivors and the never-run mutants of the session kept in DIR, against "
                              "the tests as they are now (the module must be unchanged); keep the rest's outcomes")
@@ -393,16 +405,18 @@ def main() -> int:
     results = []
     if options.rescore:
         for module in targets:
-            try:
-                outcome = collect(module, options.rescore)
-            except FileNotFoundError:
+            # The last directory given that holds a session of the module (one directory per module, or a later
+            # --again session over an earlier one).
+            kept = [d for d in options.rescore if list(d.glob(f"{session_name(module)}.[0-9]*.sqlite"))]
+            if not kept:
                 continue
-            print(f"rescoring {module} from {options.rescore} ...")
-            problems = apply_equivalents(outcome, entries, options.rescore / "tree0" / module)
+            outcome = collect(module, kept[-1])
+            print(f"rescoring {module} from {kept[-1]} ...")
+            problems = apply_equivalents(outcome, entries, source_of(module, kept[-1]))
             report(outcome, problems)
             results.append(outcome)
         if not results:
-            print(f"no kept session in {options.rescore}", file=sys.stderr)
+            print(f"no kept session in {' '.join(map(str, options.rescore))}", file=sys.stderr)
             return 2
     else:
         work = Path(tempfile.mkdtemp(prefix="sto-mutate-"))
@@ -419,7 +433,7 @@ def main() -> int:
                     return 2
                 outcome = collect(module, work)
                 outcome.seconds = seconds
-                problems = apply_equivalents(outcome, entries, work / "tree0" / module)
+                problems = apply_equivalents(outcome, entries, source_of(module, work))
                 report(outcome, problems)
                 results.append(outcome)
         finally:
@@ -430,7 +444,9 @@ def main() -> int:
     scores = table(results)
     print("\n" + scores, end="")
     if options.report:
-        options.report.write_text(scores)
+        stamp = time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime())
+        header = f"# tests/mutation/run.py {' '.join(sys.argv[1:])} ({stamp}); see tests/mutation/equivalents.toml\n"
+        options.report.write_text(header + scores + "".join(named(outcome) for outcome in results))
     return 0
 
 

@@ -91,7 +91,7 @@ def test_an_equivalent_is_set_apart_and_only_the_adjusted_score_leaves_it_out(ke
     assert len(outcome.survivors) == 2
     assert (round(outcome.raw, 1), round(outcome.adjusted, 1)) == (50.0, 60.0)  # 3/6 and 3/(6-1)
     rows = [[cell.strip() for cell in line.split("|")] for line in run.table([outcome]).splitlines()]
-    assert rows[1] == [MODULE, "6", "3", "1", "2", "50.0", "60.0"] and rows[2][0] == "all"
+    assert rows[1] == [MODULE, "6", "3", "1", "2", "50.0", "60.0", "1"] and rows[2][0] == "all"
 
 
 def test_several_survivors_on_one_line_need_the_mutant_to_tell_them_apart(kept):

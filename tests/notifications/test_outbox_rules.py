@@ -501,3 +501,9 @@ def test_a_run_claims_twenty_mails_at_a_time(smtp_app, answers):
         answers.during_data = count
         assert outbox.run_once(db.session) == 25
     assert claimed_while_sending[0] == 20 and claimed_while_sending[20] == 5
+
+
+def test_queue_takes_its_texts_by_name_only(app):
+    """Recipient, subject and both bodies are all strings: passed by position they could be swapped unseen."""
+    with app.app_context(), pytest.raises(TypeError, match="positional"):
+        outbox.queue(db.session, "test", "a@school.nl", "Onderwerp", "tekst", "<p>tekst</p>")

@@ -238,3 +238,109 @@ def test_a_cancellation_never_drives_a_count_below_zero(session, make_meeting):
     session.expire_all()
     assert registration.status == RegistrationStatus.CANCELLED
     assert (taken(session, Meeting, meeting.id), taken(session, Workshop, workshop.id)) == (0, 0)
+
+
+@pytest.mark.postgres
+def test_on_postgresql_a_change_to_one_registration_does_not_wait_for_another(pg_app_factory, make_meeting):
+    """Only the registration being changed is locked: another request that holds someone else's row (one with a
+    higher id) must not make this change wait for it."""
+    from sto_events.core.extensions import db
+
+    app = pg_app_factory(DB_LOCK_TIMEOUT_SECONDS=2)
+    with app.app_context():
+        meeting = make_meeting(db.session, rounds=())
+        mine, _ = services.sign_up(db.session, meeting, data("a@x.nl", {}))
+        other, _ = services.sign_up(db.session, meeting, data("b@x.nl", {}))
+        with db.engine.connect() as elsewhere:
+            elsewhere.execute(sa.select(Registration.id).where(Registration.id == other.id).with_for_update())
+            assert services.update_details(db.session, mine, "Anna Deelnemer", "Testschool")
+            elsewhere.rollback()
+        db.session.expire_all()
+        assert mine.name == "Anna Deelnemer"
+
+
+@pytest.mark.postgres
+def test_on_postgresql_a_sign_up_locks_only_its_own_meeting(pg_app_factory, make_meeting):
+    from sto_events.core.extensions import db
+
+    app = pg_app_factory(DB_LOCK_TIMEOUT_SECONDS=2)
+    with app.app_context():
+        meeting = make_meeting(db.session, rounds=())
+        busy = make_meeting(db.session, rounds=())  # a higher id, held by another request
+        with db.engine.connect() as elsewhere:
+            elsewhere.execute(sa.select(Meeting.id).where(Meeting.id == busy.id).with_for_update())
+            registration, created = services.sign_up(db.session, meeting, data("a@x.nl", {}))
+            elsewhere.rollback()
+        assert created and registration.status == RegistrationStatus.CONFIRMED
+
+
+@pytest.mark.postgres
+def test_on_postgresql_a_refused_change_releases_the_meeting_at_once(pg_app_factory, make_meeting):
+    """The refusal rolls back, so the meeting lock taken for the change is not held until the request ends."""
+    from sto_events.core.extensions import db
+
+    app = pg_app_factory(DB_LOCK_TIMEOUT_SECONDS=2)
+    with app.app_context():
+        meeting = make_meeting(db.session, rounds=((5,), (5,)))
+        one, two = meeting.rounds
+        registration, _ = services.sign_up(
+            db.session, meeting, data("a@x.nl", {one.id: one.workshops[0].id, two.id: two.workshops[0].id}))
+        with pytest.raises(services.RegistrationError) as error:
+            services.change_workshops(db.session, registration, {one.id: two.workshops[0].id})
+        assert error.value.code == "choose_workshop"
+        with db.engine.connect() as elsewhere:
+            locked = elsewhere.execute(sa.select(Meeting.id).where(Meeting.id == meeting.id)
+                                       .with_for_update(nowait=True)).scalar()
+            elsewhere.rollback()
+        assert locked == meeting.id
+
+
+def test_a_change_raises_only_the_changed_registrations_sequence(session, make_meeting):
+    meeting = make_meeting(session, rounds=((5, 5),))
+    round_ = meeting.rounds[0]
+    a, b = round_.workshops
+    changed, _ = services.sign_up(session, meeting, data("a@x.nl", {round_.id: a.id}))
+    other, _ = services.sign_up(session, meeting, data("b@x.nl", {round_.id: a.id}))
+    assert services.change_workshops(session, changed, {round_.id: b.id})
+    session.expire_all()
+    assert (changed.sequence, other.sequence) == (1, 0)
+
+
+def test_the_waiting_list_position_follows_the_time_of_joining_within_the_meeting(session, make_meeting):
+    """Ordered by the time of joining, then id, as promotion does, even when the ids disagree (a clock that was set
+    back), and counting only the people waiting for this meeting."""
+    meeting = make_meeting(session, capacity=1, rounds=())
+    later_meeting = make_meeting(session, capacity=1, rounds=())
+    services.sign_up(session, later_meeting, data("x@x.nl", {}))
+    elsewhere, _ = services.sign_up(session, later_meeting, data("y@x.nl", {}))  # waiting since before the others
+    services.sign_up(session, meeting, data("a@x.nl", {}))
+    lower_id, _ = services.sign_up(session, meeting, data("b@x.nl", {}))
+    higher_id, _ = services.sign_up(session, meeting, data("c@x.nl", {}))
+    between = elsewhere.waitlisted_at + (lower_id.waitlisted_at - elsewhere.waitlisted_at) / 2
+    session.execute(sa.update(Registration).where(Registration.id == higher_id.id).values(waitlisted_at=between))
+    session.commit()
+    session.expire_all()
+    assert elsewhere.waitlisted_at < higher_id.waitlisted_at < lower_id.waitlisted_at
+    assert [services.waitlist_position(session, r) for r in (higher_id, lower_id, elsewhere)] == [1, 2, 1]
+
+
+@pytest.mark.postgres
+def test_on_postgresql_a_cancellation_reads_the_registration_again_after_the_lock(pg_app_factory, make_meeting):
+    """The request loaded the registration before it waited for the lock; another request cancelled it meanwhile
+    (and gave back the seat). The second cancellation must see that, not free the seat a second time."""
+    from sto_events.core.extensions import db
+
+    app = pg_app_factory()
+    with app.app_context():
+        meeting = make_meeting(db.session, rounds=())
+        registration, _ = services.sign_up(db.session, meeting, data("a@x.nl", {}))
+        services.sign_up(db.session, meeting, data("b@x.nl", {}))
+        loaded = services.get_by_public_id(db.session, registration.public_id)
+        assert loaded.status == RegistrationStatus.CONFIRMED  # read in this request's transaction
+        with db.engine.begin() as other:
+            other.execute(sa.update(Registration).where(Registration.id == registration.id)
+                          .values(status=RegistrationStatus.CANCELLED.value))
+            other.execute(sa.update(Meeting).where(Meeting.id == meeting.id).values(taken=Meeting.taken - 1))
+        assert services.cancel(db.session, loaded) is False
+        db.session.expire_all()
+        assert taken(db.session, Meeting, meeting.id) == 1
