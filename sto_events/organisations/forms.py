@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from flask_babel import LazyString
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileAllowed, FileField, FileRequired
@@ -14,6 +15,11 @@ from ..places.forms import PlaceField
 from .importing import ImportFileError, Rejection
 from .models import Organisation
 from .vocabulary import LEERWEGEN, OFFER_KINDS, PROFILES, OrganisationKind
+
+
+def _coded(label, code) -> LazyString:
+    """'label (code)', worded when shown: an f-string would fix the label in the language of the first import."""
+    return LazyString(lambda: f"{label} ({code})")
 
 
 def _line(label, required_message, max_length=200, description=None) -> StringField:
@@ -68,7 +74,7 @@ class OrganisationForm(FlaskForm):
                                   choices=[SelectChoice(code, label) for code, label in OFFER_KINDS.items()],
                                   validate_choice=True)
     profiles = CheckboxesField(_l("vmbo-profielen"),
-                               choices=[SelectChoice(code, f"{label} ({code})") for code, label in PROFILES.items()],
+                               choices=[SelectChoice(code, _coded(label, code)) for code, label in PROFILES.items()],
                                validate_choice=True)
     leerwegen = CheckboxesField(_l("Leerwegen"),
                                 choices=[SelectChoice(code, label) for code, label in LEERWEGEN.items()],
