@@ -101,12 +101,21 @@ def organisation_values(form: OrganisationForm) -> dict:
     return {name: form[name].data or ([] if name not in ("name", "website") else "") for name in names if name in form}
 
 
+def invitee_name_field() -> StringField:
+    return _line(_l("Naam"), _l("Vul de naam in van wie u uitnodigt."),
+                 description=_l("Zo spreken we deze persoon aan in de uitnodiging."))
+
+
+def invitee_email_field():
+    return email_field(_l("Hierheen sturen we de uitnodiging. Dit wordt ook de inlognaam."),
+                       required_message=_l("Vul het e-mailadres in van wie u uitnodigt."))
+
+
 class InviteMemberForm(FlaskForm):
     """Invite a person into a region or an organisation: a name for the mail, and the address it goes to."""
 
-    name = _line(_l("Naam"), _l("Vul de naam in van wie u uitnodigt."),
-                 description=_l("Zo spreken we deze persoon aan in de uitnodiging."))
-    email = email_field(_l("Hierheen sturen we de uitnodiging. Dit wordt ook de inlognaam."))
+    name = invitee_name_field()
+    email = invitee_email_field()
 
 
 class EndMembershipForm(FlaskForm):
