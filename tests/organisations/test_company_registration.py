@@ -442,3 +442,17 @@ def test_the_links_tokens_carry_only_what_the_form_asked(site):
             with pytest.raises(companies.InvalidLink):
                 companies.read_link(bad.dumps(payload))
     assert AccountToken  # the invitation token table is what the set-password step uses
+
+
+def test_a_company_registered_in_english_gets_both_mails_wholly_in_english(site, smtp):
+    """Subject and body of the confirmation and the choose-a-password mail speak the language of the form."""
+    client = site.test_client()
+    client.post("/taal", data={"lang": "en", "csrf_token": page_csrf(client, "/")})
+    register_and_confirm(site, client, smtp)
+    deliver_outbox(site)
+    messages = smtp.inbox.to("anouk@vandijk.example")
+    assert len(messages) == 2
+    for message in messages:
+        text = message.get_body(("plain",)).get_content()
+        assert text.startswith("Dear Anouk van Dijk"), (message["Subject"], text)
+        assert "Beste" not in text and "ondersteuningsteam" not in text
