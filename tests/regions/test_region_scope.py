@@ -236,3 +236,14 @@ def test_an_empty_invitation_names_the_fields_in_the_order_of_the_form_and_not_a
     assert summary.index("#region") < summary.index("#name") < summary.index("#email")
     assert "Vul uw e-mailadres in." not in text
     assert "Vul het e-mailadres in van wie u uitnodigt." in text
+
+
+def test_a_refused_coordinator_is_pointed_back_to_mijn_omgeving(client, scene):
+    """A 403 on another region's page is not a dead end: a logged-in person gets the way back to their own things."""
+    log_in(client, "anna@regio-a.nl")
+    refused = client.get(f"/regios/{scene.b}/beheer/")
+    assert refused.status_code == 403
+    main = refused.get_data(as_text=True).split('<main', 1)[1]
+    assert 'href="/mijn-omgeving"' in main
+    client.post("/uitloggen", data={"csrf_token": page_csrf(client, "/")})
+    assert 'href="/mijn-omgeving"' not in client.get("/bestaat-niet").get_data(as_text=True).split('<main', 1)[1]
