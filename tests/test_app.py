@@ -149,3 +149,14 @@ def test_a_query_string_that_is_not_utf8_is_no_error(client):
     response = client.get("/privacy", environ_overrides={"QUERY_STRING": "b=\xff\xfe"})  # raw bytes, as WSGI has them
     assert response.status_code == 200
     assert 'name="next" value="/privacy?' in response.get_data(as_text=True)
+
+
+def test_the_please_log_in_message_speaks_the_readers_language(client):
+    """Flask-Login's message on the login page is one of ours: extracted, and English on an English page."""
+    dutch = client.get("/mijn-omgeving", follow_redirects=True).get_data(as_text=True)
+    assert "Log in om deze pagina te bekijken." in dutch
+    client.post("/taal", data={"lang": "en", "csrf_token": page_csrf(client, "/")})
+    english = client.get("/mijn-omgeving", follow_redirects=True).get_data(as_text=True)
+    assert '<html lang="en"' in english
+    assert "Log in om deze pagina te bekijken." not in english
+    assert "Please log in to see this page." in english
