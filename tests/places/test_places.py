@@ -88,3 +88,12 @@ def test_the_suggestion_fragment_lists_places_for_the_named_field(client):
     assert '<option value="Eindhoven"></option>' in page
     escaped = client.get('/plaatsen/suggesties?field="><script>&%22%3E%3Cscript%3E=x').get_data(as_text=True)
     assert "<script>" not in escaped
+
+
+def test_an_unknown_place_is_not_sent_to_suggestions_that_only_javascript_shows(app):
+    """Without JavaScript there is no list of suggestions: the error asks to check the spelling instead."""
+    with app.test_request_context(method="POST", data={"place": "Zwollle"}):
+        form = PlaceForm()
+        assert not form.validate()
+        assert "suggesties" not in str(form.place.errors[0])
+        assert "Controleer de spelling" in str(form.place.errors[0])
