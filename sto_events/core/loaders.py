@@ -9,9 +9,9 @@ A blueprint registers, per URL argument, under which name and how its object is 
 The loading runs as a before_request hook registered after the blueprint's guard, so the guard decides first (an
 anonymous visitor goes to the login page and learns nothing about which ids exist); then the id is taken out of the
 view arguments and the object put in its place: `def meeting(meeting: Meeting)`. An id that finds nothing is a 404.
-A third element names the parent object (its `name`): when the URL carries both, the child is looked up through that parent, so a
-foreign child id is a 404 too. (Flask runs url_value_preprocessors before before_request, which is why this is not
-one.)
+A third element names the parent object (its `name`): when the URL carries both, the child is looked up through
+that parent, so a foreign child id is a 404 too. (Flask runs url_value_preprocessors before before_request, which is
+why this is not one.)
 """
 
 from __future__ import annotations
@@ -67,18 +67,15 @@ def load_args(bp: Blueprint, **specs: tuple) -> None:
         if not values:
             return
         loaded = {}
-        for arg, spec in specs.items():
-            if arg not in values:
-                continue
-            loader = spec[1]
-            parent = spec[2] if len(spec) == 3 else None
+        for arg in [arg for arg in specs if arg in values]:
+            name, loader = specs[arg][:2]
+            parent = specs[arg][2] if len(specs[arg]) == 3 else None
             obj = loader(values[arg], loaded[parent]) if parent in loaded else loader(values[arg])
             if obj is None:
                 abort(404)
-            loaded[spec[0]] = obj
-        for arg, spec in specs.items():
-            if spec[0] in loaded:
-                del values[arg]
-                values[spec[0]] = loaded[spec[0]]
+            loaded[name] = obj
+        for arg in [arg for arg in specs if arg in values]:
+            del values[arg]
+            values[specs[arg][0]] = loaded[specs[arg][0]]
 
     bp.before_request(load_objects)
