@@ -20,6 +20,9 @@ from sto_events.core.extensions import db
 from sto_events.core.loaders import by_id, child_of, load_args
 from sto_events.meetings.demo import seed
 from sto_events.meetings.models import Meeting, WorkshopRound
+from sto_events.registrations import services
+from sto_events.registrations.tokens import check_in_token
+from tests.registrations.helpers import signup_data
 from tests.site import is_back_office
 
 #: Calls that load a row by a key: `db.get_or_404(Model, key)`, `db.session.get(Model, key)`, `query.get_or_404(k)`.
@@ -150,6 +153,21 @@ def test_an_organiser_gets_the_object_or_a_404(app, client, login_as):
     assert client.get("/beheer/bijeenkomsten/987654").status_code == 404
     assert client.get("/beheer/rondes/987654").status_code == 404
     assert client.get("/beheer/berichten/987654").status_code == 404
+
+
+def test_two_url_arguments_may_load_the_same_kind_of_object(app, client, login_as):
+    """registrations_manage loads a registration from its id or from a check-in token."""
+    with app.app_context():
+        meeting = seed(db.session)[-1]
+        data = signup_data(meeting, "zoe@school.nl", name="Zoë Loader")
+        registration, _ = services.sign_up(db.session, meeting, data)
+        registration_id, token = registration.id, check_in_token(registration)
+    login_as()
+    for url in (f"/beheer/aanmeldingen/{registration_id}", f"/beheer/inchecken/{token}"):
+        page = client.get(url)
+        assert page.status_code == 200, url
+        assert "Zoë Loader" in page.get_data(as_text=True), url
+    assert client.get(f"/beheer/inchecken/{token}x").status_code == 404
 
 
 def test_a_child_is_found_through_its_parent(app, client, login_as):
