@@ -36,13 +36,14 @@ def visible_text(form, field):
         raise ValidationError(_l("Vul zichtbare tekst in."))
 
 
-def email_field(description=None) -> EmailField:
-    """A required e-mail address that our SMTP path can deliver (ASCII, so no SMTPUTF8 needed)."""
+def email_field(description=None, required_message=None) -> EmailField:
+    """A required e-mail address that our SMTP path can deliver (ASCII, so no SMTPUTF8 needed); `required_message`
+    words the empty field when the address is somebody else's."""
     return EmailField(
         _l("E-mailadres"),
         filters=[strip],
         validators=[
-            InputRequired(message=_l("Vul uw e-mailadres in.")),
+            InputRequired(message=required_message or _l("Vul uw e-mailadres in.")),
             Length(max=254, message=_l("Gebruik hoogstens %(max)d tekens.")),
             Email(message=_l("Vul een geldig e-mailadres in, zoals naam@school.nl."), check_deliverability=False,
                   allow_smtputf8=False),

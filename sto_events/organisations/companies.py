@@ -167,7 +167,7 @@ def confirm(session: Session, application: Application) -> tuple[Organisation, U
     user, secret = accounts.open_account(session, application.email, application.contact_name, Role.COMPANY_CONTACT)
     session.add(OrganisationContact(organisation_id=company.id, user_id=user.id))
     record(session, user, "company.register", company, f"{company.name} ({application.email})")
-    mails.registration_confirmed(session, user, company, secret)
+    mails.registration_confirmed(session, user, company, secret, application.locale)
     session.flush()
     return company, user, secret
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from flask_babel import LazyString
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileAllowed, FileField, FileRequired
@@ -14,6 +15,11 @@ from ..places.forms import PlaceField
 from .importing import ImportFileError, Rejection
 from .models import Organisation
 from .vocabulary import LEERWEGEN, OFFER_KINDS, PROFILES, OrganisationKind
+
+
+def _coded(label, code) -> LazyString:
+    """'label (code)', worded when shown: an f-string would fix the label in the language of the first import."""
+    return LazyString(lambda: f"{label} ({code})")
 
 
 def _line(label, required_message, max_length=200, description=None) -> StringField:
@@ -68,7 +74,7 @@ class OrganisationForm(FlaskForm):
                                   choices=[SelectChoice(code, label) for code, label in OFFER_KINDS.items()],
                                   validate_choice=True)
     profiles = CheckboxesField(_l("vmbo-profielen"),
-                               choices=[SelectChoice(code, f"{label} ({code})") for code, label in PROFILES.items()],
+                               choices=[SelectChoice(code, _coded(label, code)) for code, label in PROFILES.items()],
                                validate_choice=True)
     leerwegen = CheckboxesField(_l("Leerwegen"),
                                 choices=[SelectChoice(code, label) for code, label in LEERWEGEN.items()],
@@ -95,12 +101,21 @@ def organisation_values(form: OrganisationForm) -> dict:
     return {name: form[name].data or ([] if name not in ("name", "website") else "") for name in names if name in form}
 
 
+def invitee_name_field() -> StringField:
+    return _line(_l("Naam"), _l("Vul de naam in van wie u uitnodigt."),
+                 description=_l("Zo spreken we deze persoon aan in de uitnodiging."))
+
+
+def invitee_email_field():
+    return email_field(_l("Hierheen sturen we de uitnodiging. Dit wordt ook de inlognaam."),
+                       required_message=_l("Vul het e-mailadres in van wie u uitnodigt."))
+
+
 class InviteMemberForm(FlaskForm):
     """Invite a person into a region or an organisation: a name for the mail, and the address it goes to."""
 
-    name = _line(_l("Naam"), _l("Vul de naam in van wie u uitnodigt."),
-                 description=_l("Zo spreken we deze persoon aan in de uitnodiging."))
-    email = email_field(_l("Hierheen sturen we de uitnodiging. Dit wordt ook de inlognaam."))
+    name = invitee_name_field()
+    email = invitee_email_field()
 
 
 class EndMembershipForm(FlaskForm):

@@ -24,11 +24,13 @@ def confirm_registration(session: Session, application, token: str) -> None:
                url=absolute_url("company_signup.confirm", token=token))
 
 
-def registration_confirmed(session: Session, user, company, secret: str) -> None:
-    """After confirming: what happens next, and the single-use link to choose a password."""
-    _queue(session, user.email, "company_registered", gettext("Uw bedrijf is aangemeld: kies een wachtwoord"),
-           about=("organisation", company.id), user=user, company=company,
-           url=absolute_url("accounts.accept_invitation", secret=secret))
+def registration_confirmed(session: Session, user, company, secret: str, locale: str) -> None:
+    """After confirming: what happens next, and the single-use link to choose a password, in the language the
+    company registered in (subject and body alike)."""
+    with force_locale(locale):
+        _queue(session, user.email, "company_registered", gettext("Uw bedrijf is aangemeld: kies een wachtwoord"),
+               locale=locale, about=("organisation", company.id), user=user, company=company,
+               url=absolute_url("accounts.accept_invitation", secret=secret))
 
 
 def company_verified(session: Session, user, company) -> None:

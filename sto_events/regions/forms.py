@@ -8,7 +8,7 @@ from wtforms import SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length
 
 from ..core.formfields import drop_control_characters, no_control_characters, strip, visible_text
-from ..organisations.forms import InviteMemberForm
+from ..organisations.forms import InviteMemberForm, invitee_email_field, invitee_name_field
 from .models import plan_status_labels
 
 _TOO_LONG = _l("Gebruik hoogstens %(max)d tekens.")
@@ -51,3 +51,6 @@ class RegionChoiceInviteForm(InviteMemberForm):
 
     region = SelectField(_l("Regio"), coerce=str, validate_choice=True,
                          validators=[DataRequired(message=_l("Kies een regio."))])
+    # Declared again after the region, so the error summary lists the fields in the order the form shows them.
+    name = invitee_name_field()
+    email = invitee_email_field()

@@ -442,3 +442,34 @@ def test_the_links_tokens_carry_only_what_the_form_asked(site):
             with pytest.raises(companies.InvalidLink):
                 companies.read_link(bad.dumps(payload))
     assert AccountToken  # the invitation token table is what the set-password step uses
+
+
+def test_a_company_registered_in_english_gets_both_mails_wholly_in_english(site, smtp):
+    """Subject and body of the confirmation and the choose-a-password mail speak the language of the form."""
+    client = site.test_client()
+    client.post("/taal", data={"lang": "en", "csrf_token": page_csrf(client, "/")})
+    register_and_confirm(site, client, smtp)
+    deliver_outbox(site)
+    messages = smtp.inbox.to("anouk@vandijk.example")
+    assert len(messages) == 2
+    for message in messages:
+        text = message.get_body(("plain",)).get_content()
+        assert text.startswith("Dear Anouk van Dijk"), (message["Subject"], text)
+        assert "Beste" not in text and "ondersteuningsteam" not in text
+
+
+def test_a_refusal_without_a_reason_is_named_at_the_top_and_brings_you_back_to_that_company(site, smtp):
+    """The queue is long: without JavaScript the page reloads at its top, so the error is summed up there, linked
+    to the field, and the form's action returns the reader to the company they were refusing."""
+    register_and_confirm(site, site.test_client(), smtp)
+    found = company(site)
+    organiser = log_in(site, make_organiser(site))
+    queue = organiser.get(QUEUE).get_data(as_text=True)
+    assert f'action="{QUEUE}/{found.id}/afwijzen#company-{found.id}"' in queue
+    empty = organiser.post(f"{QUEUE}/{found.id}/afwijzen", data={f"refuse-{found.id}-reason": "",
+                                                                 "csrf_token": page_csrf(organiser, QUEUE)})
+    text = empty.get_data(as_text=True)
+    assert empty.status_code == 422
+    summary = text.index('id="error-summary"')
+    assert summary < text.index(f'id="company-{found.id}"')
+    assert f'href="#refuse-{found.id}-reason"' in text[summary:]

@@ -204,3 +204,13 @@ def test_the_public_page_links_to_the_manage_page_only_for_who_may_manage(client
     assert link in client.get(f"/organisaties/{scene.company}").get_data(as_text=True)
     other = client.get(f"/organisaties/{scene.other}").get_data(as_text=True)
     assert f'href="/organisaties/{scene.other}/beheer/"' not in other
+
+
+def test_profile_choices_follow_the_language(client, scene):
+    """The vmbo profiles on a school's edit page are worded in the reader's language, not fixed at import time."""
+    log_in(client, "sam@school-a.nl")
+    client.post("/taal", data={"lang": "en", "csrf_token": page_csrf(client, "/")})
+    page = client.get(f"/organisaties/{scene.school}/beheer/").get_data(as_text=True)
+    assert '<html lang="en"' in page
+    assert "Bouwen, wonen en interieur" not in page
+    assert "(BWI)" in page

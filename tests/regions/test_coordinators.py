@@ -118,3 +118,12 @@ def test_the_policy_lets_organisers_and_own_coordinators_in(ctx):
     assert visible == [region.id]
     assert len(session.scalars(sa.select(Region.id).where(policy.visible_to(organiser))).all()) == 12
     assert session.scalars(sa.select(Region.id).where(policy.visible_to(stranger))).all() == []
+
+
+def test_the_invitation_text_keeps_the_paragraph_before_the_link_apart(ctx):
+    """The plain-text mail's 'nodigt u uit' line ends in a tag; the next paragraph must not run on after it."""
+    session, organiser, region, _other = ctx
+    memberships.add_coordinator(session, region, "rik@regio.nl", "Rik Regio", organiser)
+    session.commit()
+    (mail,) = mails_to(session, "rik@regio.nl")
+    assert "Techniekonderwijs.\n\nKies via deze link" in mail.body_text

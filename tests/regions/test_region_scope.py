@@ -223,3 +223,27 @@ def test_the_public_page_links_to_the_manage_page_only_for_who_may_manage(client
     log_in(client, "anna@regio-a.nl")
     assert link in client.get(f"/regios/{scene.a}").get_data(as_text=True)
     assert f'href="/regios/{scene.b}/beheer/"' not in client.get(f"/regios/{scene.b}").get_data(as_text=True)
+
+
+def test_an_empty_invitation_names_the_fields_in_the_order_of_the_form_and_not_as_your_own_address(client, scene):
+    """The organisers' invite form starts with the region: the error summary follows the form, and the address
+    asked for is the invitee's, not 'uw e-mailadres'."""
+    log_in(client, "olga@stotest.nl")
+    page = client.post("/beheer/regios/", data={"csrf_token": page_csrf(client, "/beheer/regios/")})
+    assert page.status_code == 422
+    text = page.get_data(as_text=True)
+    summary = text[text.index('id="error-summary"'):]
+    assert summary.index("#region") < summary.index("#name") < summary.index("#email")
+    assert "Vul uw e-mailadres in." not in text
+    assert "Vul het e-mailadres in van wie u uitnodigt." in text
+
+
+def test_a_refused_coordinator_is_pointed_back_to_mijn_omgeving(client, scene):
+    """A 403 on another region's page is not a dead end: a logged-in person gets the way back to their own things."""
+    log_in(client, "anna@regio-a.nl")
+    refused = client.get(f"/regios/{scene.b}/beheer/")
+    assert refused.status_code == 403
+    main = refused.get_data(as_text=True).split('<main', 1)[1]
+    assert 'href="/mijn-omgeving"' in main
+    client.post("/uitloggen", data={"csrf_token": page_csrf(client, "/")})
+    assert 'href="/mijn-omgeving"' not in client.get("/bestaat-niet").get_data(as_text=True).split('<main', 1)[1]
