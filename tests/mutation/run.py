@@ -445,7 +445,8 @@ def main() -> int:
     print("\n" + scores, end="")
     if options.report:
         stamp = time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime())
-        header = f"# tests/mutation/run.py {' '.join(sys.argv[1:])} ({stamp}); see tests/mutation/equivalents.toml\n"
+        args = " ".join(Path(a).name if Path(a).is_absolute() else a for a in sys.argv[1:])  # no machine paths
+        header = f"# tests/mutation/run.py {args} ({stamp}); see tests/mutation/equivalents.toml\n"
         options.report.write_text(header + scores + "".join(named(outcome) for outcome in results))
     return 0
 
