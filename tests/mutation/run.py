@@ -198,13 +198,17 @@ def resume(module: str, kept: Path, session: Path, lines: list[tuple[int, int]] 
                    (OTHER_WORKER, LEFT_FOR_LATER))
         inside = {job for job, row in db.execute("SELECT job_id, start_pos_row FROM mutation_specs")
                   if not lines or any(first <= row <= last for first, last in lines)}
-        survived = {job for (job,) in db.execute(
-            "SELECT job_id FROM work_results WHERE worker_outcome = 'NORMAL' AND test_outcome = 'SURVIVED'")}
-        db.executemany("DELETE FROM work_results WHERE job_id = ?", [(job,) for job in survived & inside])
         never_run = {job for (job,) in db.execute(
             "SELECT job_id FROM work_items WHERE job_id NOT IN (SELECT job_id FROM work_results)")}
+        # Survivors run again, except those a reviewed entry names as equivalent: they keep their outcome.
+        kept_outcome = collect(module, kept)
+        apply_equivalents(kept_outcome, load_equivalents(), source_of(module, kept))
+        again = {s.job for s in kept_outcome.survivors} & inside
+        db.executemany("DELETE FROM work_results WHERE job_id = ?", [(job,) for job in again])
+        if not only_survivors:
+            again |= never_run & inside
         db.executemany("INSERT INTO work_results (worker_outcome, output, job_id) VALUES ('SKIPPED', ?, ?)",
-                       [(LEFT_FOR_LATER, job) for job in (never_run if only_survivors else never_run - inside)])
+                       [(LEFT_FOR_LATER, job) for job in never_run - again])
 
 
 @dataclass(frozen=True)
@@ -213,6 +217,7 @@ class Survivor:
     operator: str
     occurrence: int
     diff: str
+    job: str = field(default="", compare=False)
 
     @property
     def mutant(self) -> str:
@@ -268,7 +273,7 @@ def collect(module: str, work: Path) -> Outcome:
                 continue
             done.add(job)
             if worker_outcome == "NORMAL" and test_outcome == "SURVIVED":
-                outcome.survivors.append(Survivor(line, operator.removeprefix("core/"), occurrence, diff or ""))
+                outcome.survivors.append(Survivor(line, operator.removeprefix("core/"), occurrence, diff or "", job))
             else:
                 outcome.caught += 1  # killed by a failing test or a timeout, or the mutant could not even be imported
     outcome.not_run = len(jobs) - outcome.skipped - len(done)  # an interrupted run
