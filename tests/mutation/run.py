@@ -281,7 +281,8 @@ def collect(module: str, work: Path) -> Outcome:
     return outcome
 
 
-def load_equivalents(path: Path = EQUIVALENTS) -> list[dict]:
+def load_equivalents(path: Path | None = None) -> list[dict]:
+    path = path or EQUIVALENTS
     if not path.exists():
         return []
     entries = tomllib.loads(path.read_text()).get("equivalent", [])
