@@ -8,6 +8,7 @@ from flask_babel import lazy_gettext as _l
 
 from ..core.access import actor, organisers_only
 from ..core.extensions import db
+from ..core.loaders import by_id, load_args
 from ..core.navigation import backoffice_link
 from ..core.templating import forbid_caching
 from . import services as account_services
@@ -17,6 +18,7 @@ from .models import Role, User
 
 bp = Blueprint("accounts_manage", __name__, url_prefix="/beheer")
 bp.before_request(organisers_only)
+load_args(bp, user_id=("user", by_id(User)))
 bp.after_request(forbid_caching)
 
 backoffice_link("accounts_manage", "accounts_manage.users", _l("Gebruikers"), 40)
@@ -45,9 +47,8 @@ def users():
 
 
 @bp.post("/gebruikers/<int:user_id>/actief")
-def set_user_active(user_id: int):
+def set_user_active(user: User):
     """Switch an account off or on again (from the accounts list)."""
-    user = db.get_or_404(User, user_id)
     if request.form.get("active") not in ("0", "1"):
         abort(400)
     active = request.form.get("active") == "1"

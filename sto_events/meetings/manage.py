@@ -11,6 +11,7 @@ from wtforms.fields.choices import SelectChoice
 
 from ..core.access import actor, organisers_only
 from ..core.extensions import db, htmx
+from ..core.loaders import by_id, load_args
 from ..core.templating import forbid_caching
 from ..core.timeutil import exists_locally, from_local, local
 from . import planning, wording
@@ -21,6 +22,8 @@ from .models import Meeting, MeetingStatus, Workshop, WorkshopRound
 # The meetings are listed on the back office's start page (`backoffice.index`); these pages open from there.
 bp = Blueprint("meetings_manage", __name__, url_prefix="/beheer")
 bp.before_request(organisers_only)
+load_args(bp, meeting_id=("meeting", by_id(Meeting)), round_id=("workshop_round", by_id(WorkshopRound)),
+          workshop_id=("workshop", by_id(Workshop)))
 bp.after_request(forbid_caching)
 
 
@@ -80,9 +83,8 @@ def new_meeting():
 
 
 @bp.route("/bijeenkomsten/<int:meeting_id>", methods=["GET", "POST"])
-def meeting(meeting_id: int):
+def meeting(meeting: Meeting):
     """Edit a meeting and its programme; moving a published meeting mails every registrant."""
-    meeting = db.get_or_404(Meeting, meeting_id)
     form = _meeting_form(meeting)
     status = 200
     answer = request.form.get("bevestigd")
@@ -119,9 +121,8 @@ def _render_meeting(meeting: Meeting, form: MeetingForm, round_form: RoundForm, 
 
 
 @bp.post("/bijeenkomsten/<int:meeting_id>/publiceren")
-def publish_meeting(meeting_id: int):
+def publish_meeting(meeting: Meeting):
     """Publish a draft: participants can see it and sign up."""
-    meeting = db.get_or_404(Meeting, meeting_id)
     try:
         planning.publish(db.session, meeting, actor())
     except planning.PlanningError as error:
@@ -132,9 +133,8 @@ def publish_meeting(meeting_id: int):
 
 
 @bp.route("/bijeenkomsten/<int:meeting_id>/annuleren", methods=["GET", "POST"])
-def cancel_meeting(meeting_id: int):
+def cancel_meeting(meeting: Meeting):
     """Ask for confirmation, then call the meeting off and mail everyone who signed up."""
-    meeting = db.get_or_404(Meeting, meeting_id)
     form = MeetingCancelForm()
     status = 200
     if request.method == "POST" and meeting.status != MeetingStatus.CANCELLED:
@@ -148,9 +148,8 @@ def cancel_meeting(meeting_id: int):
 
 
 @bp.post("/bijeenkomsten/<int:meeting_id>/rondes")
-def add_round(meeting_id: int):
+def add_round(meeting: Meeting):
     """Add a workshop round to the programme."""
-    meeting = db.get_or_404(Meeting, meeting_id)
     form = RoundForm(prefix="round")
     if form.validate_on_submit():
         try:
@@ -164,9 +163,8 @@ def add_round(meeting_id: int):
 
 
 @bp.route("/rondes/<int:round_id>", methods=["GET", "POST"])
-def workshop_round(round_id: int):
+def workshop_round(workshop_round: WorkshopRound):
     """Rename a round or change its times (on the meeting's day)."""
-    workshop_round = db.get_or_404(WorkshopRound, round_id)
     meeting = workshop_round.meeting
     if request.method == "GET":
         form = RoundForm(data={"title": workshop_round.title, "start_time": local(workshop_round.starts_at).time(),
@@ -183,7 +181,7 @@ def workshop_round(round_id: int):
             status = 422
         else:
             flash(_("De ronde is opgeslagen."), "ok")
-            return redirect(url_for(".meeting", meeting_id=meeting.id, _anchor=f"round-{round_id}"), code=303)
+            return redirect(url_for(".meeting", meeting_id=meeting.id, _anchor=f"round-{workshop_round.id}"), code=303)
     elif request.method == "POST":
         status = 422
     return render_template("meetings/manage/round.html", workshop_round=workshop_round, meeting=meeting,
@@ -191,9 +189,8 @@ def workshop_round(round_id: int):
 
 
 @bp.post("/rondes/<int:round_id>/verwijderen")
-def delete_round(round_id: int):
+def delete_round(workshop_round: WorkshopRound):
     """Remove a round nobody has chosen in."""
-    workshop_round = db.get_or_404(WorkshopRound, round_id)
     meeting_id = workshop_round.meeting_id
     try:
         planning.delete_round(db.session, workshop_round, actor())
@@ -210,23 +207,21 @@ def _workshop_data(form: WorkshopForm) -> planning.WorkshopData:
 
 
 @bp.post("/rondes/<int:round_id>/workshops")
-def add_workshop(round_id: int):
+def add_workshop(workshop_round: WorkshopRound):
     """Add a workshop to a round."""
-    workshop_round = db.get_or_404(WorkshopRound, round_id)
-    form = WorkshopForm(prefix=f"new-{round_id}")
+    form = WorkshopForm(prefix=f"new-{workshop_round.id}")
     if form.validate_on_submit():
         planning.add_workshop(db.session, workshop_round, _workshop_data(form), actor())
         flash(_("De workshop is toegevoegd."), "ok")
     else:
         flash(_("De workshop is niet toegevoegd: vul een titel en een aantal plaatsen (minstens 1) in."), "error")
-    return redirect(url_for(".meeting", meeting_id=workshop_round.meeting_id, _anchor=f"round-{round_id}"),
+    return redirect(url_for(".meeting", meeting_id=workshop_round.meeting_id, _anchor=f"round-{workshop_round.id}"),
                     code=303)
 
 
 @bp.route("/workshops/<int:workshop_id>", methods=["GET", "POST"])
-def workshop(workshop_id: int):
+def workshop(workshop: Workshop):
     """Edit one workshop: inline in its table row with htmx, or as its own page without JavaScript."""
-    workshop = db.get_or_404(Workshop, workshop_id)
     inline = bool(htmx) and htmx.target == f"workshop-{workshop.id}"
     # The prefix keeps the row form's ids apart from the meeting form's on the same page.
     prefix = f"workshop-{workshop.id}"
@@ -255,9 +250,8 @@ def workshop(workshop_id: int):
 
 
 @bp.post("/workshops/<int:workshop_id>/verwijderen")
-def delete_workshop(workshop_id: int):
+def delete_workshop(workshop: Workshop):
     """Remove a workshop nobody has chosen."""
-    workshop = db.get_or_404(Workshop, workshop_id)
     meeting_id = workshop.round.meeting_id
     try:
         planning.delete_workshop(db.session, workshop, actor())

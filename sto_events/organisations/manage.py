@@ -15,6 +15,7 @@ from ..audit.services import record
 from ..core import spreadsheets
 from ..core.access import actor, organisers_only
 from ..core.extensions import db
+from ..core.loaders import load_args
 from ..core.navigation import backoffice_link
 from ..core.templating import forbid_caching
 from . import companies, importing
@@ -24,6 +25,8 @@ from .vocabulary import OFFER_KINDS
 
 bp = Blueprint("organisations_manage", __name__, url_prefix="/beheer/organisaties")
 bp.before_request(organisers_only)
+# Only a company that still waits: anything else (unknown, verified, a school) is a 404.
+load_args(bp, organisation_id=("company", lambda value: companies.unverified(db.session, value)))
 bp.after_request(forbid_caching)
 
 backoffice_link("organisations_manage", "organisations_manage.index", _l("Organisaties"), 30)
@@ -114,15 +117,9 @@ def verification_queue():
     return _queue_page()
 
 
-def _waiting(organisation_id: int):
-    """Only a company that still waits: anything else (unknown, verified, a school) is a 404."""
-    return companies.unverified(db.session, organisation_id) or abort(404)
-
-
 @bp.post("/te-verifieren/<int:organisation_id>/verifieren")
-def verify(organisation_id: int):
+def verify(company: Organisation):
     """Make the company public and mail its contacts."""
-    company = _waiting(organisation_id)
     if not VerifyForm().validate_on_submit():
         abort(400)
     companies.verify(db.session, company, actor())
@@ -132,9 +129,8 @@ def verify(organisation_id: int):
 
 
 @bp.post("/te-verifieren/<int:organisation_id>/afwijzen")
-def refuse(organisation_id: int):
+def refuse(company: Organisation):
     """Refuse the company with a reason, which is mailed to its contacts; the registration is removed."""
-    company = _waiting(organisation_id)
     form = RefuseForm(prefix=f"refuse-{company.id}")
     if not form.validate_on_submit():
         return _queue_page({company.id: form}, 422)

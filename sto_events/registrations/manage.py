@@ -14,6 +14,7 @@ from ..core import spreadsheets
 from ..core.access import actor, organisers_only
 from ..core.errors import render_error
 from ..core.extensions import db, htmx
+from ..core.loaders import by_id, load_args
 from ..core.templating import forbid_caching
 from ..core.transaction import unit_of_work
 from ..core.urls import safe_next
@@ -25,9 +26,21 @@ from .models import Mailing, Registration
 from .services import RegistrationError
 from .tokens import InvalidToken, read_check_in_token
 
+
+def _by_check_in_token(token: str) -> Registration | None:
+    """The registration a check-in QR code names (None for a token that is not one of ours)."""
+    try:
+        public_id = read_check_in_token(token)
+    except InvalidToken:
+        return None
+    return db.session.scalar(db.select(Registration).where(Registration.public_id == public_id))
+
+
 # Reached from a meeting's back-office page; personal data throughout, so no copy in any cache.
 bp = Blueprint("registrations_manage", __name__, url_prefix="/beheer")
 bp.before_request(organisers_only)
+load_args(bp, meeting_id=("meeting", by_id(Meeting)), registration_id=("registration", by_id(Registration)),
+          mailing_id=("mailing", by_id(Mailing)), token=("registration", _by_check_in_token))
 bp.after_request(forbid_caching)
 
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -49,9 +62,8 @@ def _filters(meeting: Meeting):
 
 
 @bp.get("/bijeenkomsten/<int:meeting_id>/deelnemers")
-def attendee_list(meeting_id: int):
+def attendee_list(meeting: Meeting):
     """Everyone who signed up, searchable and filterable live (htmx swaps only the table)."""
-    meeting = db.get_or_404(Meeting, meeting_id)
     query, status, workshop_id = _filters(meeting)
     raw_page = request.args.get("pagina", "1")
     page = int(raw_page) if raw_page.isdigit() and len(raw_page) < 7 else 1
@@ -77,15 +89,14 @@ def _registration_page(registration: Registration, region_form: RegionForm | Non
 
 
 @bp.get("/aanmeldingen/<int:registration_id>")
-def registration(registration_id: int):
+def registration(registration: Registration):
     """One registration: details, questions, and the organiser's actions."""
-    return _registration_page(db.get_or_404(Registration, registration_id))
+    return _registration_page(registration)
 
 
 @bp.post("/aanmeldingen/<int:registration_id>/regio")
-def set_region(registration_id: int):
+def set_region(registration: Registration):
     """Correct the region someone chose (or typed long ago) to one from the directory, or clear it."""
-    registration = db.get_or_404(Registration, registration_id)
     form = _region_form(registration, request.form)
     if not form.validate():
         return _registration_page(registration, form), 422
@@ -110,9 +121,8 @@ def _error_text(error: RegistrationError) -> str:
 
 
 @bp.post("/aanmeldingen/<int:registration_id>/verplaatsen")
-def move_registration(registration_id: int):
+def move_registration(registration: Registration):
     """Move someone to another workshop in a round (the usual capacity rules apply)."""
-    registration = db.get_or_404(Registration, registration_id)
     round_id, workshop_id = request.form.get("round", ""), request.form.get("workshop", "")
     if not (round_id.isdigit() and workshop_id.isdigit()):
         abort(400)
@@ -128,9 +138,8 @@ def move_registration(registration_id: int):
 
 
 @bp.route("/aanmeldingen/<int:registration_id>/annuleren", methods=["GET", "POST"])
-def cancel_registration(registration_id: int):
+def cancel_registration(registration: Registration):
     """Cancel on someone's behalf, after a confirmation step."""
-    registration = db.get_or_404(Registration, registration_id)
     if request.method == "POST":
         with unit_of_work():
             cancelled = attendees.cancel(db.session, registration, actor())
@@ -143,9 +152,8 @@ def cancel_registration(registration_id: int):
 
 
 @bp.post("/aanmeldingen/<int:registration_id>/toelaten")
-def admit_registration(registration_id: int):
+def admit_registration(registration: Registration):
     """Let a wait-listed person in, adding a place if the meeting or workshop is full."""
-    registration = db.get_or_404(Registration, registration_id)
     try:
         with unit_of_work():
             attendees.admit(db.session, registration, actor())
@@ -157,9 +165,8 @@ def admit_registration(registration_id: int):
 
 
 @bp.post("/aanmeldingen/<int:registration_id>/inchecken")
-def check_in(registration_id: int):
+def check_in(registration: Registration):
     """Mark present (or undo); with htmx only the person's row comes back."""
-    registration = db.get_or_404(Registration, registration_id)
     present = request.form.get("aanwezig", "1") == "1"
     error = None
     confirm_other_day = False
@@ -186,9 +193,8 @@ def check_in(registration_id: int):
 
 
 @bp.get("/bijeenkomsten/<int:meeting_id>/inchecken")
-def check_in_desk(meeting_id: int):
+def check_in_desk(meeting: Meeting):
     """The check-in desk: search by name and check in with one click."""
-    meeting = db.get_or_404(Meeting, meeting_id)
     query = request.args.get("q", "").strip()[:200]
     found = attendees.search(db.session, meeting.id, query, "confirmed")
     context = {"meeting": meeting, "registrations": found, "query": query,
@@ -200,15 +206,8 @@ def check_in_desk(meeting_id: int):
 
 
 @bp.get("/inchecken/<token:token>")
-def check_in_scan(token: str):
+def check_in_scan(registration: Registration):
     """Where the QR code in a confirmation leads: the person, and one button to check them in."""
-    try:
-        public_id = read_check_in_token(token)
-    except InvalidToken:
-        abort(404)
-    registration = db.session.scalar(db.select(Registration).where(Registration.public_id == public_id))
-    if registration is None:
-        abort(404)
     return render_template("registrations/manage/check_in_scan.html", registration=registration,
                            meeting_day=attendees.is_meeting_day(registration.meeting))
 
@@ -227,9 +226,8 @@ def _audience_choices(meeting: Meeting) -> list[SelectChoice]:
 
 
 @bp.route("/bijeenkomsten/<int:meeting_id>/mail", methods=["GET", "POST"])
-def mail_attendees(meeting_id: int):
+def mail_attendees(meeting: Meeting):
     """Write to attendees: preview first (what one recipient gets, and how many), then send via the outbox."""
-    meeting = db.get_or_404(Meeting, meeting_id)
     form = MailingForm()
     form.audience.choices = _audience_choices(meeting)
     preview = None
@@ -253,9 +251,8 @@ def mail_attendees(meeting_id: int):
 
 
 @bp.get("/berichten/<int:mailing_id>")
-def mailing(mailing_id: int):
+def mailing(mailing: Mailing):
     """The log of one message: who it went to and whether it was delivered."""
-    mailing = db.get_or_404(Mailing, mailing_id)
     context = {"mailing": mailing, "max_attempts": current_app.config["OUTBOX_MAX_ATTEMPTS"]}
     if htmx and htmx.target == "delivery-log":
         return render_template("registrations/manage/_delivery_log.html", **context)
@@ -277,9 +274,8 @@ def _download(data: bytes, mimetype: str, filename: str):
     return response
 
 
-def _export(meeting_id: int, extension: str):
+def _export(meeting: Meeting, extension: str):
     """Parse the filters, build the rows, and send them in the asked format; a bad filter is a 400."""
-    meeting = db.get_or_404(Meeting, meeting_id)
     try:
         status, workshop_id = exports.parse_filters(request.args.get("status"), request.args.get("workshop"))
         rows = exports.attendee_rows(db.session, meeting.id, status=status, workshop_id=workshop_id)
@@ -293,21 +289,20 @@ def _export(meeting_id: int, extension: str):
 
 
 @bp.get("/bijeenkomsten/<int:meeting_id>/export.csv")
-def export_csv(meeting_id: int):
+def export_csv(meeting: Meeting):
     """The meeting's registrations as CSV (semicolons, UTF-8 with BOM), optionally filtered."""
-    return _export(meeting_id, "csv")
+    return _export(meeting, "csv")
 
 
 @bp.get("/bijeenkomsten/<int:meeting_id>/export.xlsx")
-def export_xlsx(meeting_id: int):
+def export_xlsx(meeting: Meeting):
     """The meeting's registrations as an Excel workbook, optionally filtered."""
-    return _export(meeting_id, "xlsx")
+    return _export(meeting, "xlsx")
 
 
 @bp.get("/bijeenkomsten/<int:meeting_id>/presentielijst")
-def presence_list(meeting_id: int):
+def presence_list(meeting: Meeting):
     """A printable list of confirmed participants by name, with a column to sign."""
-    meeting = db.get_or_404(Meeting, meeting_id)
     rows = exports.presence_list(db.session, meeting.id)
     response = render_template("registrations/manage/presence_list.html", meeting=meeting, rows=rows)
     return response, 200, {"Cache-Control": "no-store"}

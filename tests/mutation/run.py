@@ -198,13 +198,17 @@ def resume(module: str, kept: Path, session: Path, lines: list[tuple[int, int]] 
                    (OTHER_WORKER, LEFT_FOR_LATER))
         inside = {job for job, row in db.execute("SELECT job_id, start_pos_row FROM mutation_specs")
                   if not lines or any(first <= row <= last for first, last in lines)}
-        survived = {job for (job,) in db.execute(
-            "SELECT job_id FROM work_results WHERE worker_outcome = 'NORMAL' AND test_outcome = 'SURVIVED'")}
-        db.executemany("DELETE FROM work_results WHERE job_id = ?", [(job,) for job in survived & inside])
         never_run = {job for (job,) in db.execute(
             "SELECT job_id FROM work_items WHERE job_id NOT IN (SELECT job_id FROM work_results)")}
+        # Survivors run again, except those a reviewed entry names as equivalent: they keep their outcome.
+        kept_outcome = collect(module, kept)
+        apply_equivalents(kept_outcome, load_equivalents(), source_of(module, kept))
+        again = {s.job for s in kept_outcome.survivors} & inside
+        db.executemany("DELETE FROM work_results WHERE job_id = ?", [(job,) for job in again])
+        if not only_survivors:
+            again |= never_run & inside
         db.executemany("INSERT INTO work_results (worker_outcome, output, job_id) VALUES ('SKIPPED', ?, ?)",
-                       [(LEFT_FOR_LATER, job) for job in (never_run if only_survivors else never_run - inside)])
+                       [(LEFT_FOR_LATER, job) for job in never_run - again])
 
 
 @dataclass(frozen=True)
@@ -213,6 +217,7 @@ class Survivor:
     operator: str
     occurrence: int
     diff: str
+    job: str = field(default="", compare=False)
 
     @property
     def mutant(self) -> str:
@@ -268,7 +273,7 @@ def collect(module: str, work: Path) -> Outcome:
                 continue
             done.add(job)
             if worker_outcome == "NORMAL" and test_outcome == "SURVIVED":
-                outcome.survivors.append(Survivor(line, operator.removeprefix("core/"), occurrence, diff or ""))
+                outcome.survivors.append(Survivor(line, operator.removeprefix("core/"), occurrence, diff or "", job))
             else:
                 outcome.caught += 1  # killed by a failing test or a timeout, or the mutant could not even be imported
     outcome.not_run = len(jobs) - outcome.skipped - len(done)  # an interrupted run
@@ -276,7 +281,8 @@ def collect(module: str, work: Path) -> Outcome:
     return outcome
 
 
-def load_equivalents(path: Path = EQUIVALENTS) -> list[dict]:
+def load_equivalents(path: Path | None = None) -> list[dict]:
+    path = path or EQUIVALENTS
     if not path.exists():
         return []
     entries = tomllib.loads(path.read_text()).get("equivalent", [])
@@ -445,7 +451,8 @@ def main() -> int:
     print("\n" + scores, end="")
     if options.report:
         stamp = time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime())
-        header = f"# tests/mutation/run.py {' '.join(sys.argv[1:])} ({stamp}); see tests/mutation/equivalents.toml\n"
+        args = " ".join(Path(a).name if Path(a).is_absolute() else a for a in sys.argv[1:])  # no machine paths
+        header = f"# tests/mutation/run.py {args} ({stamp}); see tests/mutation/equivalents.toml\n"
         options.report.write_text(header + scores + "".join(named(outcome) for outcome in results))
     return 0
 

@@ -133,3 +133,37 @@ def test_the_reviewed_equivalents_file_is_well_formed():
     for entry in entries:
         lines = (run.ROOT / entry["module"]).read_text().splitlines()
         assert lines[entry["line"] - 1].strip() == entry["code"].strip(), entry  # not stale
+
+
+@pytest.mark.parametrize(("only_survivors", "pending"), [(True, 2), (False, 3)])
+def test_again_runs_the_survivors_but_not_the_reviewed_equivalents(kept, tmp_path, monkeypatch, only_survivors,
+                                                                     pending):
+    """`--again` merges the workers' shares and frees the survivors (and, unless --only-survivors, the never-run
+    mutants) for `cosmic-ray exec`; a survivor named in equivalents.toml keeps its outcome."""
+    root = kept / "tree0"
+    monkeypatch.setattr(run, "ROOT", root)
+    equivalents = tmp_path / "equivalents.toml"
+    equivalents.write_text(f'[[equivalent]]\nmodule = "{MODULE}"\noperator = "{EQ_GTE}"\nline = 2\n'
+                           'code = "return limit >= 5 and limit == 20"\nreason = "a reason"\n')
+    monkeypatch.setattr(run, "EQUIVALENTS", equivalents)
+    session_path = tmp_path / "again.sqlite"
+    run.resume(MODULE, kept, session_path, None, only_survivors)
+    with sqlite3.connect(session_path) as db:
+        free = {job for (job,) in db.execute(
+            "SELECT job_id FROM work_items WHERE job_id NOT IN (SELECT job_id FROM work_results)")}
+        outcomes = dict(db.execute("SELECT job_id, worker_outcome FROM work_results"))
+    assert len(free) == pending
+    assert {"job2", "job3"} <= free  # the two survivors of NumberReplacer, from both workers' shares
+    assert ("job6" in free) is not only_survivors  # never run
+    assert outcomes["job1"] == "NORMAL"  # the equivalent survivor keeps its outcome
+    assert (outcomes["job0"], outcomes["job4"], outcomes["job5"]) == ("NORMAL", "TIMEOUT", "NORMAL")  # caught
+
+
+def test_again_refuses_a_module_that_changed_since(kept, monkeypatch, tmp_path):
+    root = tmp_path / "now"
+    (root / Path(MODULE).parent).mkdir(parents=True)
+    (root / MODULE).write_text(SOURCE.replace("20", "30"))
+    monkeypatch.setattr(run, "ROOT", root)
+    (kept / "demo_rules.source").write_text(SOURCE)
+    with pytest.raises(SystemExit, match="changed since"):
+        run.resume(MODULE, kept, tmp_path / "again.sqlite", None, True)
