@@ -30,6 +30,9 @@ class Config:
         self.MAIL_USERNAME = env("MAIL_USERNAME") or None
         self.MAIL_PASSWORD = env("MAIL_PASSWORD") or None
         self.MAIL_DEFAULT_SENDER = env("MAIL_DEFAULT_SENDER", "bijeenkomsten@sterktechniekonderwijs.example")
+        #: Where people write when something on their pages is wrong that only the support team can change; the
+        #: default is an example address under the sender's domain, to be replaced on a real installation.
+        self.SUPPORT_EMAIL = env("SUPPORT_EMAIL", "ondersteuning@sterktechniekonderwijs.example")
         #: Display name beside the sender address (From) and of the ORGANIZER in calendar files.
         self.MAIL_SENDER_NAME = env("MAIL_SENDER_NAME", "Sterk Techniekonderwijs")
         # Sending is never suppressed, not even in tests: the outbox decides what goes out.

@@ -214,3 +214,11 @@ def test_profile_choices_follow_the_language(client, scene):
     assert '<html lang="en"' in page
     assert "Bouwen, wonen en interieur" not in page
     assert "(BWI)" in page
+
+
+def test_klopt_er_iets_niet_links_to_the_support_address(app, client, scene):
+    app.config["SUPPORT_EMAIL"] = "hulp@stotest.nl"
+    log_in(client, "carla@bedrijf-a.nl")
+    text = client.get(f"/organisaties/{scene.company}/beheer/").get_data(as_text=True)
+    assert re.search(r'Klopt er iets niet\? Laat het ons weten: <a [^>]*href="mailto:hulp@stotest.nl">'
+                     r'hulp@stotest.nl</a>', text)

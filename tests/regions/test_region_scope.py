@@ -247,3 +247,21 @@ def test_a_refused_coordinator_is_pointed_back_to_mijn_omgeving(client, scene):
     assert 'href="/mijn-omgeving"' in main
     client.post("/uitloggen", data={"csrf_token": page_csrf(client, "/")})
     assert 'href="/mijn-omgeving"' not in client.get("/bestaat-niet").get_data(as_text=True).split('<main', 1)[1]
+
+
+def test_klopt_er_iets_niet_links_to_the_support_address(app, client, scene):
+    app.config["SUPPORT_EMAIL"] = "hulp@stotest.nl"
+    log_in(client, "anna@regio-a.nl")
+    text = client.get(f"/regios/{scene.a}/beheer/").get_data(as_text=True)
+    assert re.search(r'Klopt er iets niet\? Laat het ons weten: <a [^>]*href="mailto:hulp@stotest.nl">'
+                     r'hulp@stotest.nl</a>', text)
+
+
+def test_the_default_support_address_is_an_example_under_the_senders_domain(tmp_path, monkeypatch):
+    from sto_events.core.config import Config
+
+    monkeypatch.delenv("SUPPORT_EMAIL", raising=False)
+    monkeypatch.delenv("MAIL_DEFAULT_SENDER", raising=False)
+    config = Config(str(tmp_path))
+    sender_domain = config.MAIL_DEFAULT_SENDER.rsplit("@", 1)[1]
+    assert config.SUPPORT_EMAIL.rsplit("@", 1)[1] == sender_domain and sender_domain.endswith(".example")
