@@ -130,17 +130,22 @@ def forgot_password():
     return render_template("accounts/forgot_password.html", form=form), status
 
 
+def _link_refused(code: int, error: services.AccountError):
+    """A used or expired link: the error page, with the ways on (log in, ask for a new link)."""
+    return render_error(code, wording.text(error), template="accounts/link_refused.html")
+
+
 def _set_password(secret: str, purpose: TokenPurpose, template: str, done_message: str):
     try:
         token = services.token_user(db.session, secret, purpose)
     except services.AccountError as error:
-        return render_error(410 if error.code == "expired_token" else 404, wording.text(error))
+        return _link_refused(410 if error.code == "expired_token" else 404, error)
     form = SetPasswordForm()
     if form.validate_on_submit():
         try:
             services.redeem(db.session, secret, purpose, form.password.data)
         except services.AccountError as error:
-            return render_error(404, wording.text(error))
+            return _link_refused(404, error)
         flash(done_message, "ok")
         return redirect(url_for(".login"), code=303)
     status = 422 if request.method == "POST" else 200

@@ -47,9 +47,11 @@ MESSAGES = {
 }
 
 
-def render_error(code: int, message: str | None = None, reference: str | None = None):
+def render_error(code: int, message: str | None = None, reference: str | None = None,
+                 template: str = "errors/error.html"):
+    """The error page for this status; a domain may pass its own template that extends errors/error.html."""
     title, default = MESSAGES.get(code, MESSAGES[500])
-    page = render_template("errors/error.html", code=code, title=title, message=message or default,
+    page = render_template(template, code=code, title=title, message=message or default,
                            reference=reference)
     return page, code
 

@@ -143,7 +143,10 @@ def test_invitation_sets_password_once(app, client, login_as, smtp):
         link, data={"csrf_token": page_csrf(visitor, link), "password": PASSWORD, "confirm": PASSWORD}
     )
     assert done.status_code == 303
-    assert visitor.get(link).status_code == 404  # single use
+    used = visitor.get(link)
+    assert used.status_code == 404  # single use
+    # The refusal shows the ways on: log in, or ask for a new link.
+    assert ways_on(used) == ["/inloggen", "/wachtwoord-vergeten", "/"]
     older = re.search(r"http://sto\.test(/uitnodiging/\S+)", first_mail.get_body(("plain",)).get_content()).group(1)
     assert visitor.get(older).status_code == 404  # and the older link died with it
     assert login(visitor, "rik@regio.nl").status_code == 303
@@ -157,6 +160,12 @@ def test_invitation_sets_password_once(app, client, login_as, smtp):
         from sto_events.audit.models import AuditEntry
 
         assert db.session.scalars(sa.select(AuditEntry.action)).all().count("user.invite") == 2
+
+
+def ways_on(response) -> list[str]:
+    """The links in the main part of an error page (the header's own login link does not count)."""
+    main = re.search(r"<main.*?</main>", response.get_data(as_text=True), re.S).group(0)
+    return re.findall(r'<a class="utrecht-link[^"]*" href="([^"]+)"', main)
 
 
 def test_reset_link_works_once_and_expires(app, client, make_user, smtp):
@@ -180,7 +189,9 @@ def test_reset_link_works_once_and_expires(app, client, make_user, smtp):
         link, data={"csrf_token": page_csrf(client, link), "password": new_password, "confirm": new_password}
     )
     assert response.status_code == 303
-    assert client.get(link).status_code == 404
+    used = client.get(link)
+    assert used.status_code == 404
+    assert ways_on(used) == ["/inloggen", "/wachtwoord-vergeten", "/"]
     assert login(client, email, new_password).status_code == 303
 
     # A second reset link, then made to look two hours old: refused as expired.
@@ -195,7 +206,9 @@ def test_reset_link_works_once_and_expires(app, client, make_user, smtp):
     with app.app_context():
         db.session.execute(sa.update(AccountToken).values(expires_at=utcnow() - timedelta(seconds=1)))
         db.session.commit()
-    assert client.get(link).status_code == 410
+    expired = client.get(link)
+    assert expired.status_code == 410  # logged in by now: no login link, but a way to a new link
+    assert ways_on(expired) == ["/wachtwoord-vergeten", "/mijn-omgeving", "/"]
 
 
 def test_create_organiser_cli(app, runner):
