@@ -9,12 +9,13 @@ import pytest
 import sqlalchemy as sa
 
 from sto_events.accounts.models import Role
+from sto_events.accounts.services import create_user
 from sto_events.core.extensions import db
 from sto_events.organisations.models import Organisation
 from sto_events.organisations.vocabulary import OrganisationKind
 from sto_events.places import services as places
 from sto_events.regions import demo
-from tests.conftest import page_csrf
+from tests.conftest import PASSWORD, page_csrf
 
 URL = "/beheer/organisaties/"
 
@@ -125,3 +126,23 @@ def test_the_list_in_english(client, directory, login_as):
     html = client.get(URL, query_string={"q": "nieuw las"}).get_data(as_text=True)
     assert "1 organisation found" in html and "awaiting verification" in html and "company" in html
     assert "wacht op verificatie" not in html and "gevonden" not in html
+
+
+def test_search_and_paging_on_postgresql(pg_app):
+    """Same answers on PostgreSQL: case-insensitive search, a % taken literally, the last page past the end."""
+    with pg_app.test_request_context():
+        demo.seed(db.session)
+        place = places.by_label(db.session, "Zwolle")
+        db.session.add_all(Organisation(key=f"KVK-{i:03d}", kind=OrganisationKind.COMPANY,
+                                        name=f"Tegelzetter {i:03d}", place_id=place.id) for i in range(60))
+        db.session.add(Organisation(key="KVK-PCT", kind=OrganisationKind.COMPANY, name="Korting 100% BV",
+                                    place_id=place.id))
+        create_user(db.session, "olga@stotest.nl", "Olga Organisator", Role.ORGANISER, PASSWORD)
+        db.session.commit()
+    client = pg_app.test_client()
+    client.post("/inloggen", data={"email": "olga@stotest.nl", "password": PASSWORD, "csrf_token": page_csrf(client)})
+    assert names(client.get(URL, query_string={"q": "TEGELZETTER 05"}).get_data(as_text=True)) == [
+        f"Tegelzetter {i:03d}" for i in range(50, 60)]
+    assert names(client.get(URL, query_string={"q": "0%"}).get_data(as_text=True)) == ["Korting 100% BV"]
+    last = client.get(URL, query_string={"q": "tegelzetter", "pagina": "7"}).get_data(as_text=True)
+    assert names(last) == [f"Tegelzetter {i:03d}" for i in range(50, 60)] and "pagina 2 van 2" in last
