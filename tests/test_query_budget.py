@@ -7,6 +7,11 @@ import sqlalchemy as sa
 from sqlalchemy import event
 
 from sto_events.core.extensions import db
+from sto_events.organisations.models import Organisation
+from sto_events.organisations.vocabulary import OrganisationKind
+from sto_events.places import services as places
+from sto_events.regions import demo
+from sto_events.regions.models import Region, RegionMember
 from sto_events.registrations import services
 from sto_events.registrations.models import Registration
 from sto_events.registrations.tokens import manage_token
@@ -65,5 +70,34 @@ def test_public_pages_stay_within_the_query_budget(app, client, make_meeting, si
         assert response.status_code == 200, url
         counts[url] = len(statements)
     assert counts[f"/bijeenkomsten/{slug}"] >= 1  # the counter sees the queries at all
+    assert {url: n for url, n in counts.items() if n > BUDGET} == {}
+    print(counts)
+
+
+@pytest.mark.parametrize("size", [10, 300])
+def test_the_back_office_organisation_list_stays_within_the_query_budget(app, client, login_as, size):
+    """Each listed organisation has a place and regions: the list still takes the same statements for 10 or 300."""
+    with app.test_request_context():
+        demo.seed(db.session)
+        place = places.by_label(db.session, "Zwolle")
+        region_ids = db.session.scalars(sa.select(Region.id).limit(2)).all()
+        made = [Organisation(key=f"KVK-{i:04d}", kind=OrganisationKind.COMPANY, name=f"Aannemer {i:04d}",
+                             place_id=place.id) for i in range(size)]
+        db.session.add_all(made)
+        db.session.flush()
+        db.session.add_all(RegionMember(region_id=region_id, organisation_id=organisation.id)
+                           for organisation in made for region_id in region_ids)
+        db.session.commit()
+    login_as()
+    counts = {}
+    for url, headers in (("/beheer/organisaties/?q=aannemer", {}),
+                         ("/beheer/organisaties/?q=aannemer&pagina=2",
+                          {"HX-Request": "true", "HX-Target": "organisation-list"})):
+        with count_statements(app) as statements:
+            response = client.get(url, headers=headers)
+        assert response.status_code == 200, url
+        assert "Aannemer 0000" in response.get_data(as_text=True) or "pagina=2" in url
+        counts[url] = len(statements)
+    assert counts["/beheer/organisaties/?q=aannemer"] >= 3  # the counter sees the queries at all
     assert {url: n for url, n in counts.items() if n > BUDGET} == {}
     print(counts)

@@ -7,21 +7,21 @@ import binascii
 import io
 
 import sqlalchemy as sa
-from flask import Blueprint, abort, flash, redirect, render_template, send_file, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, request, send_file, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
 from ..audit.services import record
 from ..core import spreadsheets
 from ..core.access import actor, organisers_only
-from ..core.extensions import db
+from ..core.extensions import db, htmx
 from ..core.loaders import load_args
 from ..core.navigation import backoffice_link
 from ..core.templating import forbid_caching
-from . import companies, importing
+from . import companies, importing, listing
 from .forms import ConfirmImportForm, ImportForm, RefuseForm, VerifyForm, file_error_text, rejection_text
 from .models import Organisation
-from .vocabulary import OFFER_KINDS
+from .vocabulary import OFFER_KINDS, OrganisationKind, kind_labels
 
 bp = Blueprint("organisations_manage", __name__, url_prefix="/beheer/organisaties")
 bp.before_request(organisers_only)
@@ -38,19 +38,47 @@ XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 @bp.context_processor
 def _words():
-    return {"rejection_text": rejection_text, "offer_labels": OFFER_KINDS}
+    return {"rejection_text": rejection_text, "offer_labels": OFFER_KINDS, "kind_labels": kind_labels}
+
+
+#: The longest search text we look for; a longer one is cut, not refused.
+SEARCH_MAX = 200
+
+
+def _filters() -> dict[str, str]:
+    """The list's filters from the query string (empty ones left out): a kind or verification value that is not
+    on offer is a 400, a page that is not a number is the first page."""
+    found = {"q": request.args.get("q", "").strip()[:SEARCH_MAX]}
+    for name, allowed in (("soort", {kind.value for kind in OrganisationKind}),
+                          ("verificatie", {listing.VERIFIED, listing.WAITING})):
+        value = request.args.get(name, "")
+        if value and value not in allowed:
+            abort(400)
+        found[name] = value
+    return {name: value for name, value in found.items() if value}
+
+
+def _listing(filters: dict[str, str]) -> listing.Listing:
+    page = request.args.get("pagina", "")
+    return listing.search(db.session, filters.get("q", ""),
+                          OrganisationKind(filters["soort"]) if "soort" in filters else None,
+                          filters.get("verificatie"), int(page) if page.isdigit() and len(page) < 7 else 1)
 
 
 def _page(form, status=200, **context):
     total = db.session.scalar(sa.select(sa.func.count()).select_from(Organisation))
-    waiting = len(companies.awaiting_verification(db.session))
+    waiting = companies.waiting_count(db.session)
+    filters = _filters()
     return render_template("organisations/manage/index.html", form=form, total=total, waiting=waiting,
-                           **context), status
+                           filters=filters, found=_listing(filters), **context), status
 
 
 @bp.get("/")
 def index():
-    """How many organisations the directory holds; export, and the import form."""
+    """Every organisation, searchable and by page (htmx swaps only the list); export, and the import form."""
+    if htmx and htmx.target == "organisation-list":
+        filters = _filters()
+        return render_template("organisations/manage/_list.html", filters=filters, found=_listing(filters))
     return _page(ImportForm())
 
 

@@ -31,7 +31,8 @@ class PlaceField(StringField):
             return
         found = services.matches(db.session, self.data)
         if not found:
-            raise ValidationError(_l("Deze plaats kennen we niet. Controleer de spelling en gebruik de naam van de plaats, zoals Zwolle."))
+            raise ValidationError(_l(
+                "Deze plaats kennen we niet. Controleer de spelling en gebruik de naam van de plaats, zoals Zwolle."))
         if len(found) > 1:
             choices = format_list([p.label for p in found], style="or", locale=get_locale())
             raise ValidationError(_l("Er zijn meerdere plaatsen met deze naam: kies %(choices)s.", choices=choices))
