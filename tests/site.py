@@ -50,8 +50,10 @@ def build_site(app):
             ("stage",), "Anouk de Las", "anouk@las.example"))
         return {
             ("regions", "slug"): regions[0].slug,
-        ("region_scope", "slug"): regions[0].slug,
+            ("region_scope", "slug"): regions[0].slug,
             ("organisations_manage", "kind"): "csv",
+            # The confirmation pages that end a membership: Rik is a coordinator and a contact of those two.
+            "user_id": invited.id,
             "organisation_id": public_member.id,
             "slug": meeting.slug,
             "meeting_id": meeting.id,

@@ -5,8 +5,11 @@ import re
 import sqlalchemy as sa
 
 from sto_events.accounts.models import Role
+from sto_events.accounts.services import create_user
 from sto_events.core.extensions import db
+from sto_events.organisations.models import OrganisationContact
 from sto_events.regions import demo
+from sto_events.regions.models import RegionCoordinator
 from sto_events.registrations import services
 from sto_events.registrations.models import Registration, RegistrationStatus
 from sto_events.registrations.tokens import check_in_token, manage_token
@@ -31,13 +34,18 @@ def test_every_post_without_a_token_is_refused_and_changes_nothing(app, client, 
         meeting = make_meeting(db.session)
         registration, _ = services.sign_up(db.session, meeting, signup_data(meeting, "a@school.nl"))
         region = demo.seed(db.session)[0]
+        # A coordinator of the region and a contact of its first organisation: ending them asks for the token.
+        member = create_user(db.session, "lid@regio.nl", "Lid", Role.REGION_COORDINATOR)
+        db.session.add_all([RegionCoordinator(region_id=region.id, user_id=member.id),
+                            OrganisationContact(organisation_id=region.members[0].id, user_id=member.id)])
         db.session.commit()
         values = {
             "slug": meeting.slug, "token": manage_token(registration), "secret": "x", "field": "name",
             "meeting_id": meeting.id, "round_id": meeting.rounds[0].id,
             "workshop_id": meeting.rounds[0].workshops[0].id,
-            "registration_id": registration.id, "mailing_id": 1, "user_id": 1, "organisation_id": 1,
-            # A region's manage pages need a region that exists: the scope is decided before the CSRF check.
+            "registration_id": registration.id, "mailing_id": 1, "user_id": member.id, "organisation_id": 1,
+            # A region's manage pages need a region (and a member) that exists: the scope is decided before the
+            # CSRF check.
             ("region_scope", "slug"): region.slug,
             ("organisation_scope", "organisation_id"): region.members[0].id,
         }

@@ -6,7 +6,7 @@ from wtforms import PasswordField, RadioField, StringField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import EqualTo, InputRequired, Length
 
-from ..core.formfields import email_field, strip
+from ..core.formfields import email_field, strip, text_line
 from .models import Role
 from .services import MIN_PASSWORD_LENGTH
 
@@ -80,3 +80,25 @@ class InviteForm(FlaskForm):
     )
     email = email_field()
     role = RadioField(_l("Rol"), choices=ROLE_CHOICES, validators=[InputRequired(message=_l("Kies een rol."))])
+
+
+def invitee_name_field():
+    return text_line(_l("Naam"), _l("Vul de naam in van wie u uitnodigt."),
+                     description=_l("Zo spreken we deze persoon aan in de uitnodiging."))
+
+
+def invitee_email_field():
+    return email_field(_l("Hierheen sturen we de uitnodiging. Dit wordt ook de inlognaam."),
+                       required_message=_l("Vul het e-mailadres in van wie u uitnodigt."),
+                       example="naam@organisatie.nl")
+
+
+class InviteMemberForm(FlaskForm):
+    """Invite a person into a region or an organisation: a name for the mail, and the address it goes to."""
+
+    name = invitee_name_field()
+    email = invitee_email_field()
+
+
+class EndMembershipForm(FlaskForm):
+    """The button that ends somebody's membership, on its confirmation page: only the CSRF token."""

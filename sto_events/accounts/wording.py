@@ -14,6 +14,8 @@ WORDING = {
     "expired_token": _l("Deze link is verlopen. Vraag een nieuwe aan."),
     "wrong_password": _l("Dit is niet uw huidige wachtwoord."),
     "self": _l("U kunt uw eigen account niet uitzetten."),
+    # A membership refused (MembershipError); the domain of the membership words "already" for what it is.
+    "already": _l("Deze persoon hoort hier al bij."),
 }
 
 

@@ -5,8 +5,8 @@ from __future__ import annotations
 import unicodedata
 
 from flask_babel import lazy_gettext as _l
-from wtforms import EmailField, SelectMultipleField
-from wtforms.validators import Email, InputRequired, Length, ValidationError
+from wtforms import EmailField, SelectMultipleField, StringField
+from wtforms.validators import DataRequired, Email, InputRequired, Length, ValidationError
 from wtforms.widgets import CheckboxInput, ListWidget
 
 
@@ -36,20 +36,31 @@ def visible_text(form, field):
         raise ValidationError(_l("Vul zichtbare tekst in."))
 
 
-def email_field(description=None, required_message=None) -> EmailField:
+def email_field(description=None, required_message=None, example="naam@school.nl") -> EmailField:
     """A required e-mail address that our SMTP path can deliver (ASCII, so no SMTPUTF8 needed); `required_message`
-    words the empty field when the address is somebody else's."""
+    words the empty field when the address is somebody else's, `example` shows a valid address of the kind asked
+    (a school's, a company's)."""
     return EmailField(
         _l("E-mailadres"),
         filters=[strip],
         validators=[
             InputRequired(message=required_message or _l("Vul uw e-mailadres in.")),
             Length(max=254, message=_l("Gebruik hoogstens %(max)d tekens.")),
-            Email(message=_l("Vul een geldig e-mailadres in, zoals naam@school.nl."), check_deliverability=False,
-                  allow_smtputf8=False),
+            Email(message=_l("Vul een geldig e-mailadres in, zoals %(example)s.", example=example),
+                  check_deliverability=False, allow_smtputf8=False),
         ],
         description=description,
     )
+
+
+def text_line(label, required_message, max_length=200, description=None) -> StringField:
+    """A required line of visible text (a name): stripped, at most `max_length` characters, no control characters."""
+    return StringField(label, filters=[strip], description=description, validators=[
+        DataRequired(message=required_message),  # after strip: blanks alone are empty
+        Length(max=max_length, message=_l("Gebruik hoogstens %(max)d tekens.")),
+        no_control_characters,
+        visible_text,
+    ])
 
 
 class CheckboxesField(SelectMultipleField):

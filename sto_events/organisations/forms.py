@@ -10,7 +10,15 @@ from wtforms import BooleanField, HiddenField, StringField, TextAreaField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length, Optional
 
-from ..core.formfields import CheckboxesField, email_field, no_control_characters, strip, visible_text, web_address
+from ..core.formfields import (
+    CheckboxesField,
+    email_field,
+    no_control_characters,
+    strip,
+    text_line,
+    visible_text,
+    web_address,
+)
 from ..places.forms import PlaceField
 from .importing import ImportFileError, Rejection
 from .models import Organisation
@@ -22,20 +30,11 @@ def _coded(label, code) -> LazyString:
     return LazyString(lambda: f"{label} ({code})")
 
 
-def _line(label, required_message, max_length=200, description=None) -> StringField:
-    return StringField(label, filters=[strip], description=description, validators=[
-        DataRequired(message=required_message),  # after strip: blanks alone are empty
-        Length(max=max_length, message=_l("Gebruik hoogstens %(max)d tekens.")),
-        no_control_characters,
-        visible_text,
-    ])
-
-
 class CompanyRegistrationForm(FlaskForm):
     """A company and its first contact; `regions` gets its choices from the directory in the route."""
 
-    name = _line(_l("Naam van het bedrijf"), _l("Vul de naam van uw bedrijf in."),
-                 description=_l("Zoals scholen het bedrijf kennen."))
+    name = text_line(_l("Naam van het bedrijf"), _l("Vul de naam van uw bedrijf in."),
+                     description=_l("Zoals scholen het bedrijf kennen."))
     place = PlaceField(_l("Plaats"), validators=[DataRequired(message=_l("Vul de plaats van uw bedrijf in."))],
                        description=_l("De plaats van de vestiging die met scholen samenwerkt, zoals Zwolle."))
     website = StringField(_l("Website (niet verplicht)"), filters=[strip], validators=[
@@ -49,10 +48,10 @@ class CompanyRegistrationForm(FlaskForm):
                                   choices=[SelectChoice(code, label) for code, label in OFFER_KINDS.items()],
                                   validate_choice=True,
                                   description=_l("U kunt dit later aanvullen."))
-    contact_name = _line(_l("Uw naam"), _l("Vul uw naam in."),
-                         description=_l("U wordt de eerste contactpersoon van het bedrijf."))
+    contact_name = text_line(_l("Uw naam"), _l("Vul uw naam in."),
+                             description=_l("U wordt de eerste contactpersoon van het bedrijf."))
     email = email_field(_l("Hierheen sturen we de link om de aanmelding te bevestigen. Dit wordt ook uw "
-                           "inlognaam."))
+                           "inlognaam."), example="naam@bedrijf.nl")
     consent = BooleanField(
         _l("Ik ga akkoord met het bewaren van deze gegevens"),
         validators=[DataRequired(message=_l("Geef toestemming, anders kunnen we uw aanmelding niet verwerken."))],
@@ -66,7 +65,7 @@ class OrganisationForm(FlaskForm):
     """What may be edited of an organisation: its contacts keep the website and what it offers (a company) or the
     profiles and leerwegen (a vmbo school); organisers also the name. `__init__` drops what does not apply."""
 
-    name = _line(_l("Naam"), _l("Vul de naam van de organisatie in."))
+    name = text_line(_l("Naam"), _l("Vul de naam van de organisatie in."))
     website = StringField(_l("Website (niet verplicht)"), filters=[strip], validators=[
         Optional(), Length(max=300, message=_l("Gebruik hoogstens %(max)d tekens.")), no_control_characters,
         web_address])
@@ -99,27 +98,6 @@ def organisation_values(form: OrganisationForm) -> dict:
     """The submitted values of the fields this form has."""
     names = ("name", "website", "offer_kinds", "profiles", "leerwegen")
     return {name: form[name].data or ([] if name not in ("name", "website") else "") for name in names if name in form}
-
-
-def invitee_name_field() -> StringField:
-    return _line(_l("Naam"), _l("Vul de naam in van wie u uitnodigt."),
-                 description=_l("Zo spreken we deze persoon aan in de uitnodiging."))
-
-
-def invitee_email_field():
-    return email_field(_l("Hierheen sturen we de uitnodiging. Dit wordt ook de inlognaam."),
-                       required_message=_l("Vul het e-mailadres in van wie u uitnodigt."))
-
-
-class InviteMemberForm(FlaskForm):
-    """Invite a person into a region or an organisation: a name for the mail, and the address it goes to."""
-
-    name = invitee_name_field()
-    email = invitee_email_field()
-
-
-class EndMembershipForm(FlaskForm):
-    """The button that ends somebody's membership: only the CSRF token."""
 
 
 class ConfirmCompanyForm(FlaskForm):

@@ -8,28 +8,16 @@ from flask_babel import gettext
 from sqlalchemy.orm import Session
 
 from ..accounts import services as accounts
+from ..accounts.memberships import MembershipError, invite_member
 from ..accounts.models import Role, User
 from ..audit import services as audit
-from ..core.rules import RuleError
 from .models import Organisation, OrganisationContact
 from .vocabulary import OrganisationKind
-
-
-class MembershipError(RuleError):
-    """A refused change of a membership: "already" (is a member), "inactive" (the account is switched off)."""
 
 
 def contact_role(organisation: Organisation) -> Role:
     """The role a new account gets when its first invitation is into this organisation."""
     return Role.COMPANY_CONTACT if organisation.kind == OrganisationKind.COMPANY else Role.SCHOOL_CONTACT
-
-
-def invite_member(session: Session, email: str, name: str, role: Role, by: User, about: str) -> User:
-    """The account to add as a member: created and invited when new, told by mail when it exists."""
-    try:
-        return accounts.invite_to(session, email, name, role, by, about)
-    except accounts.AccountError as error:
-        raise MembershipError(error.code, **error.details) from None
 
 
 def add_contact(session: Session, organisation: Organisation, email: str, name: str, by: User) -> OrganisationContact:

@@ -1,23 +1,25 @@
 """An organisation's own manage pages, at /organisaties/<id>/beheer: shared by its contacts and the organisers.
 
 The organisation is loaded and authorised once, before any view (core.scope): views get `g.organisation`, never the
-id, and find a contact only within it, so somebody else's contact is a 404. A company that is not verified yet can be
-edited by its contacts but stays unpublished until an organiser verifies it.
+id. Its contacts' pages are accounts.member_pages: a contact is found only within it, so somebody else's contact is a
+404. A company that is not verified yet can be edited by its contacts but stays unpublished until an organiser
+verifies it.
 """
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, flash, g, redirect, render_template, url_for
+from flask import Blueprint, flash, g, redirect, render_template, url_for
 from flask_babel import gettext as _
 
 from ..accounts.home import home_sections
+from ..accounts.member_pages import Members, add_member_pages
 from ..accounts.models import Role
 from ..core.access import actor
 from ..core.extensions import db
 from ..core.scope import scope_to
 from ..core.transaction import unit_of_work
 from . import memberships, policy, services, wording
-from .forms import EndMembershipForm, InviteMemberForm, OrganisationForm, organisation_values
+from .forms import OrganisationForm, organisation_values
 from .vocabulary import LEERWEGEN, OFFER_KINDS, PROFILES, kind_labels
 
 bp = Blueprint("organisation_scope", __name__, url_prefix="/organisaties/<int:organisation_id>/beheer")
@@ -54,43 +56,11 @@ def edit():
     return redirect(url_for(".edit"), code=303)
 
 
-def _contacts_page(form, status=200):
-    return render_template("organisations/manage/contacts.html", organisation=g.organisation, form=form,
-                           end_form=EndMembershipForm(),
-                           contacts=memberships.contacts_of(db.session, g.organisation)), status
-
-
-@bp.route("/contactpersonen", methods=["GET", "POST"])
-def contacts():
-    """The organisation's contacts; invite a colleague (a new person gets an account and a link by mail)."""
-    form = InviteMemberForm()
-    if not form.validate_on_submit():
-        return _contacts_page(form, 422 if form.is_submitted() else 200)
-    try:
-        with unit_of_work():
-            contact = memberships.add_contact(db.session, g.organisation, form.email.data, form.name.data, actor())
-    except memberships.MembershipError as error:
-        form.email.errors.append(wording.text(error))
-        return _contacts_page(form, 422)
-    flash(_("%(name)s is uitgenodigd als contactpersoon en krijgt een e-mail.", name=contact.user.name), "ok")
-    return redirect(url_for(".contacts"), code=303)
-
-
-@bp.post("/contactpersonen/<int:user_id>/beeindigen")
-def end_contact(user_id: int):
-    """End somebody's contact membership of this organisation; their account stays. Someone else's contact is a
-    404."""
-    contact = memberships.contact_in(db.session, g.organisation, user_id) or abort(404)
-    if not EndMembershipForm().validate_on_submit():
-        abort(400)
-    name, yourself = contact.user.name, contact.user_id == actor().id
-    with unit_of_work():
-        memberships.end_contact(db.session, contact, actor())
-    if yourself and not _is_organiser():
-        flash(_("U bent geen contactpersoon van %(name)s meer.", name=g.organisation.name), "ok")
-        return redirect(url_for("accounts.home"), code=303)
-    flash(_("%(name)s is geen contactpersoon van deze organisatie meer.", name=name), "ok")
-    return redirect(url_for(".contacts"), code=303)
+add_member_pages(bp, Members(
+    scope="organisation", path="contactpersonen", endpoint="contacts", member="contact",
+    template="organisations/manage/contacts.html", nav="organisations/manage/_nav.html",
+    list=memberships.contacts_of, find=memberships.contact_in, add=memberships.add_contact,
+    end=memberships.end_contact, texts=wording.CONTACTS))
 
 
 @home_sections.connect

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 
+from ..accounts.member_pages import Texts
 from ..core.rules import RuleError, word
 
 WORDING = {
@@ -13,11 +14,22 @@ WORDING = {
                          "om u uit te nodigen, of mail het ondersteuningsteam."),
     "unknown_place": _l("Deze plaats kennen we niet meer. Meld uw bedrijf opnieuw aan."),
     "already_verified": _l("Dit bedrijf is al geverifieerd."),
-    # Memberships: an invitation into an organisation (regions/wording.py words the same codes for a region).
-    "already": _l("Deze persoon is al contactpersoon van deze organisatie."),
-    "inactive": _l("Het account bij dit e-mailadres is uitgeschakeld. Vraag het ondersteuningsteam om hulp."),
 }
+
+#: The contacts' pages (accounts.member_pages); "inactive" and other refusals are worded by accounts.
+CONTACTS = Texts(
+    already=_l("Deze persoon is al contactpersoon van deze organisatie."),
+    invited=_l("%(name)s is uitgenodigd als contactpersoon en krijgt een e-mail."),
+    end_title=_l("%(name)s als contactpersoon beëindigen"),
+    end_question=_l("Weet u zeker dat %(name)s geen contactpersoon van %(scope)s meer is? Die kan de gegevens van "
+                    "de organisatie daarna niet meer bijhouden."),
+    end_yourself=_l("Weet u zeker dat u geen contactpersoon van %(scope)s meer wilt zijn? U kunt de gegevens van de "
+                    "organisatie daarna niet meer bijhouden; een collega of het ondersteuningsteam kan u opnieuw "
+                    "uitnodigen."),
+    ended=_l("%(name)s is geen contactpersoon van deze organisatie meer."),
+    left=_l("U bent geen contactpersoon van %(scope)s meer."),
+)
 
 
 def text(error: RuleError | str) -> str:
-    return word(WORDING, error, WORDING["inactive"])
+    return word(WORDING, error)

@@ -7,8 +7,8 @@ from flask_wtf import FlaskForm
 from wtforms import SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length
 
+from ..accounts.forms import InviteMemberForm, invitee_email_field, invitee_name_field
 from ..core.formfields import drop_control_characters, no_control_characters, strip, visible_text
-from ..organisations.forms import InviteMemberForm, invitee_email_field, invitee_name_field
 from .models import plan_status_labels
 
 _TOO_LONG = _l("Gebruik hoogstens %(max)d tekens.")

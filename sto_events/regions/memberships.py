@@ -7,9 +7,9 @@ from flask_babel import gettext
 from sqlalchemy.orm import Session
 
 from ..accounts import services as accounts
+from ..accounts.memberships import MembershipError, invite_member
 from ..accounts.models import Role, User
 from ..audit import services as audit
-from ..organisations.memberships import MembershipError, invite_member
 from .models import Region, RegionCoordinator
 
 __all__ = ["MembershipError", "add_coordinator", "coordinator_in", "coordinators_of", "end_coordinator",

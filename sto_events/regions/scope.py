@@ -1,21 +1,22 @@
 """A region's own manage pages, at /regios/<slug>/beheer: shared by its coordinators and the organisers.
 
-The region is loaded and authorised once, before any view (core.scope): views get `g.region`, never the slug, and
-find a coordinator only within it, so somebody else's coordinator is a 404.
+The region is loaded and authorised once, before any view (core.scope): views get `g.region`, never the slug. Its
+coordinators' pages are accounts.member_pages: a coordinator is found only within the region, so somebody else's
+coordinator is a 404.
 """
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, flash, g, redirect, render_template, url_for
+from flask import Blueprint, flash, g, redirect, render_template, url_for
 from flask_babel import gettext as _
 
 from ..accounts.home import home_sections
+from ..accounts.member_pages import Members, add_member_pages
 from ..accounts.models import Role
 from ..core.access import actor
 from ..core.extensions import db
 from ..core.scope import scope_to
 from ..core.transaction import unit_of_work
-from ..organisations.forms import EndMembershipForm, InviteMemberForm
 from . import memberships, policy, services, wording
 from .forms import RegionForm, region_values
 from .models import plan_status_labels
@@ -55,42 +56,11 @@ def edit():
     return redirect(url_for(".edit"), code=303)
 
 
-def _coordinators_page(form, status=200):
-    return render_template("regions/manage/coordinators.html", region=g.region, form=form,
-                           end_form=EndMembershipForm(),
-                           coordinators=memberships.coordinators_of(db.session, g.region)), status
-
-
-@bp.route("/coordinatoren", methods=["GET", "POST"])
-def coordinators():
-    """The region's coordinators; invite a co-coordinator (a new person gets an account and a link by mail)."""
-    form = InviteMemberForm()
-    if not form.validate_on_submit():
-        return _coordinators_page(form, 422 if form.is_submitted() else 200)
-    try:
-        with unit_of_work():
-            coordinator = memberships.add_coordinator(db.session, g.region, form.email.data, form.name.data, actor())
-    except memberships.MembershipError as error:
-        form.email.errors.append(wording.membership_text(error))
-        return _coordinators_page(form, 422)
-    flash(_("%(name)s is uitgenodigd als coördinator en krijgt een e-mail.", name=coordinator.user.name), "ok")
-    return redirect(url_for(".coordinators"), code=303)
-
-
-@bp.post("/coordinatoren/<int:user_id>/beeindigen")
-def end_coordinator(user_id: int):
-    """End somebody's coordinatorship of this region; their account stays. Someone else's coordinator is a 404."""
-    coordinator = memberships.coordinator_in(db.session, g.region, user_id) or abort(404)
-    if not EndMembershipForm().validate_on_submit():
-        abort(400)
-    name, yourself = coordinator.user.name, coordinator.user_id == actor().id
-    with unit_of_work():
-        memberships.end_coordinator(db.session, coordinator, actor())
-    if yourself and not _is_organiser():
-        flash(_("U bent geen coördinator van %(region)s meer.", region=g.region.name), "ok")
-        return redirect(url_for("accounts.home"), code=303)
-    flash(_("%(name)s is geen coördinator van deze regio meer.", name=name), "ok")
-    return redirect(url_for(".coordinators"), code=303)
+add_member_pages(bp, Members(
+    scope="region", path="coordinatoren", endpoint="coordinators", member="coordinator",
+    template="regions/manage/coordinators.html", nav="regions/manage/_nav.html",
+    list=memberships.coordinators_of, find=memberships.coordinator_in, add=memberships.add_coordinator,
+    end=memberships.end_coordinator, texts=wording.COORDINATORS))
 
 
 @home_sections.connect

@@ -164,7 +164,7 @@ def test_confirming_the_same_link_twice_makes_one_company(site, smtp):
     ({"offer_kinds": ["helicopter"]}, "offer_kinds", "Kies alleen uit de mogelijkheden die hier staan."),
     ({"contact_name": ""}, "contact_name", "Vul uw naam in."),
     ({"email": ""}, "email", "Vul uw e-mailadres in."),
-    ({"email": "anouk@"}, "email", "Vul een geldig e-mailadres in"),
+    ({"email": "anouk@"}, "email", "Vul een geldig e-mailadres in, zoals naam@bedrijf.nl."),
     ({"consent": None}, "consent", "Geef toestemming"),
 ])
 def test_each_mistake_is_named_next_to_its_field_and_what_was_typed_stays(site, overrides, field, message):

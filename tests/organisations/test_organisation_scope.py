@@ -150,7 +150,8 @@ def test_a_contact_invites_a_colleague_who_accepts_and_lands_on_mijn_omgeving(ap
     url = f"/organisaties/{scene.company}/beheer/contactpersonen"
     token = page_csrf(client, url)
     bad = client.post(url, data={"csrf_token": token, "name": "Dani Collega", "email": "dani@"})
-    assert bad.status_code == 422 and "Vul een geldig e-mailadres in" in bad.get_data(as_text=True)
+    assert bad.status_code == 422
+    assert "Vul een geldig e-mailadres in, zoals naam@organisatie.nl." in bad.get_data(as_text=True)
     assert 'value="Dani Collega"' in bad.get_data(as_text=True)
     assert client.post(url, data={"csrf_token": token, "name": "Dani Collega",
                                   "email": "dani@bedrijf-a.nl"}).status_code == 303
@@ -214,6 +215,23 @@ def test_profile_choices_follow_the_language(client, scene):
     assert '<html lang="en"' in page
     assert "Bouwen, wonen en interieur" not in page
     assert "(BWI)" in page
+
+
+def test_ending_a_contact_asks_first_in_the_readers_language(app, client, scene):
+    log_in(client, "carla@bedrijf-a.nl")
+    client.post("/taal", data={"lang": "en", "csrf_token": page_csrf(client, "/")})
+    with app.app_context():
+        carla = db.session.scalar(sa.select(User.id).where(User.email == "carla@bedrijf-a.nl"))
+    name = organisation(app, scene.company).name
+    url = f"/organisaties/{scene.company}/beheer/contactpersonen/{carla}/beeindigen"
+    before = snapshot(app)
+    page = client.get(url).get_data(as_text=True)
+    assert f"Are you sure you no longer want to be a contact of {name}?" in page
+    assert "Yes, end it" in page and snapshot(app) == before
+    left = client.post(url, data={"csrf_token": page_csrf(client, url)})
+    assert left.status_code == 303 and left.headers["Location"] == "/mijn-omgeving"
+    assert f"You are no longer a contact of {name}." in client.get("/mijn-omgeving").get_data(as_text=True)
+    assert client.get(url).status_code == 403
 
 
 def test_klopt_er_iets_niet_links_to_the_support_address(app, client, scene):

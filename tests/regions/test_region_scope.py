@@ -169,9 +169,24 @@ def test_ending_a_co_coordinator_and_yourself(app, client, scene):
         db.session.commit()
         cor = db.session.scalar(sa.select(User.id).where(User.email == "cor@regio-a.nl"))
     log_in(client, "anna@regio-a.nl")
-    token = page_csrf(client, f"/regios/{scene.a}/beheer/")
-    ended = client.post(f"/regios/{scene.a}/beheer/coordinatoren/{cor}/beeindigen", data={"csrf_token": token})
+    listing = client.get(f"/regios/{scene.a}/beheer/coordinatoren").get_data(as_text=True)
+    # The list links to a confirmation; nothing on it ends a membership in one click.
+    end_url = f"/regios/{scene.a}/beheer/coordinatoren/{cor}/beeindigen"
+    assert f'href="{end_url}"' in listing and "/beeindigen\" method=" not in listing
+    confirm = client.get(end_url)
+    text = confirm.get_data(as_text=True)
+    assert confirm.status_code == 200
+    assert f"Weet u zeker dat Cor Collega geen coördinator van {scene.a_name} meer is?" in text
+    assert f'action="{end_url}"' in text and "Ja, beëindigen" in text
+    assert f'href="/regios/{scene.a}/beheer/coordinatoren"' in text  # "Nee, terug"
+    with app.app_context():  # asking changed nothing
+        members = sa.select(RegionCoordinator).join(Region).where(Region.slug == scene.a)
+        assert len(db.session.scalars(members).all()) == 2
+    token = page_csrf(client, end_url)
+    ended = client.post(end_url, data={"csrf_token": token})
     assert ended.status_code == 303
+    assert "Cor Collega is geen coördinator van deze regio meer." in client.get(ended.headers["Location"]).get_data(
+        as_text=True)
     with app.app_context():
         left = db.session.scalars(sa.select(RegionCoordinator.user_id).join(Region)
                                   .where(Region.slug == scene.a)).all()
@@ -179,8 +194,10 @@ def test_ending_a_co_coordinator_and_yourself(app, client, scene):
         assert db.session.scalar(sa.select(User.id).where(User.email == "cor@regio-a.nl")) == cor  # account stays
         assert db.session.scalar(sa.select(AuditEntry.action).order_by(AuditEntry.id.desc())) == \
             "region.coordinator.end"
-    yourself = client.post(f"/regios/{scene.a}/beheer/coordinatoren/{scene.anna}/beeindigen",
-                           data={"csrf_token": token})
+    own_url = f"/regios/{scene.a}/beheer/coordinatoren/{scene.anna}/beeindigen"
+    assert f"Weet u zeker dat u geen coördinator van {scene.a_name} meer wilt zijn?" in client.get(own_url).get_data(
+        as_text=True)
+    yourself = client.post(own_url, data={"csrf_token": token})
     assert yourself.status_code == 303 and yourself.headers["Location"] == "/mijn-omgeving"
     assert client.get(f"/regios/{scene.a}/beheer/").status_code == 403
 
