@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 from flask import Blueprint, redirect, render_template, request, session, url_for
+from flask_login import current_user
 
+from .accounts import language
 from .core.extensions import db
 from .core.pagecache import cached_page
 from .core.urls import safe_next
@@ -22,10 +24,13 @@ def home():
 
 @bp.post("/taal")
 def set_language():
-    """Remember the chosen language (nl or en) and return to the page the person was on."""
+    """Remember the chosen language (nl or en; on the account too when logged in) and return to the page the person
+    was on."""
     lang = request.form.get("lang")
-    if lang in ("nl", "en"):
+    if lang in language.LANGUAGES:
         session["lang"] = lang
+        if current_user.is_authenticated:  # mails that others' actions cause follow it too
+            language.remember(db.session, current_user._get_current_object(), lang)
     return redirect(safe_next(request.form.get("next"), url_for("site.home")), code=303)
 
 

@@ -48,6 +48,9 @@ class User(UserMixin, db.Model):
     auth_version: Mapped[int] = mapped_column(default=1, server_default="1")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     last_login_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    #: The language the person reads the site and their mails in ("nl" or "en"): the one they last chose while
+    #: logged in, or registered in. Mails the actions of others cause (verified, added) follow it.
+    locale: Mapped[str] = mapped_column(sa.String(5), default="nl", server_default="nl")
 
     @property
     def is_active(self) -> bool:

@@ -11,6 +11,7 @@ from ..core.extensions import csrf, db
 from ..core.templating import no_store
 from ..core.urls import safe_next
 from ..ratelimits import web as ratelimits
+from . import language as accounts_language
 from . import services, sessions, wording
 from .forms import ChangePasswordForm, ForgotPasswordForm, LoginForm, SetPasswordForm, role_labels
 from .home import sections_for
@@ -63,8 +64,9 @@ def login():
             ratelimits.give_back(ticket)
             language = session.get("lang")
             session.clear()  # a new session at login: nothing from before carries over but the language
-            if language:
-                session["lang"] = language
+            if language:  # chosen on this visit: the account keeps it
+                accounts_language.remember(db.session, user, language)
+            session["lang"] = user.locale
             login_user(user)
             sessions.start()
             return redirect(safe_next(request.args.get("next"), _home_for(user)), code=303)

@@ -165,6 +165,7 @@ def confirm(session: Session, application: Application) -> tuple[Organisation, U
     for directory in region_directories:
         directory.join(session, company, application.region_ids)
     user, secret = accounts.open_account(session, application.email, application.contact_name, Role.COMPANY_CONTACT)
+    user.locale = application.locale  # later mails (verified, refused) in the language the company registered in
     session.add(OrganisationContact(organisation_id=company.id, user_id=user.id))
     record(session, user, "company.register", company, f"{company.name} ({application.email})")
     mails.registration_confirmed(session, user, company, secret, application.locale)

@@ -34,18 +34,19 @@ def registration_confirmed(session: Session, user, company, secret: str, locale:
 
 
 def company_verified(session: Session, user, company) -> None:
-    # Accounts keep no language yet: mails an organiser's action causes are in Dutch, the programme's language.
-    with force_locale("nl"):
+    """To each contact, in the contact's own language (an organiser's action causes it)."""
+    with force_locale(user.locale):
         _queue(session, user.email, "company_verified", gettext("%(name)s staat nu in het overzicht",
-                                                                name=company.name),
+                                                                name=company.name), locale=user.locale,
                about=("organisation", company.id), user=user, company=company,
                url=absolute_url("organisations.detail", organisation_id=company.id),
                login_url=absolute_url("accounts.login"))
 
 
 def company_refused(session: Session, user, company, reason: str) -> None:
-    with force_locale("nl"):
+    """To each contact, in the contact's own language; the reason as the organiser wrote it."""
+    with force_locale(user.locale):
         _queue(session, user.email, "company_refused", gettext("Aanmelding van %(name)s niet goedgekeurd",
-                                                               name=company.name),
+                                                               name=company.name), locale=user.locale,
                about=("organisation", company.id), user=user, company=company, reason=reason,
                url=absolute_url("company_signup.register"))

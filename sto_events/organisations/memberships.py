@@ -4,7 +4,7 @@ table knows nothing of them."""
 from __future__ import annotations
 
 import sqlalchemy as sa
-from flask_babel import gettext
+from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import Session
 
 from ..accounts import services as accounts
@@ -32,7 +32,7 @@ def add_contact(session: Session, organisation: Organisation, email: str, name: 
     if existing is not None and existing.user.password_hash is not None:
         raise MembershipError("already")
     user = invite_member(session, email, name, contact_role(organisation), by,
-                         gettext("contactpersoon van %(name)s", name=organisation.name))
+                         _l("contactpersoon van %(name)s", name=organisation.name))
     if existing is None:
         existing = OrganisationContact(organisation_id=organisation.id, user_id=user.id, invited_by_id=by.id)
         session.add(existing)

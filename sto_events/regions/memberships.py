@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import sqlalchemy as sa
-from flask_babel import gettext
+from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import Session
 
 from ..accounts import services as accounts
@@ -27,7 +27,7 @@ def add_coordinator(session: Session, region: Region, email: str, name: str, by:
     if existing is not None and existing.user.password_hash is not None:
         raise MembershipError("already")
     user = invite_member(session, email, name, Role.REGION_COORDINATOR, by,
-                         gettext("coördinator van de regio %(name)s", name=region.name))
+                         _l("coördinator van de regio %(name)s", name=region.name))
     if existing is None:
         existing = RegionCoordinator(region_id=region.id, user_id=user.id, invited_by_id=by.id)
         session.add(existing)

@@ -61,8 +61,16 @@ TARGETS: dict[str, list[str]] = {
         "tests/meetings/test_service_rules.py",
         "tests/meetings",
     ],
+    # Logins, tokens and passwords first; then invitations through the memberships; the two-worker login lock last
+    # (it starts gunicorn). test_way_in.py (every page's header) exercises no rule of this module.
     "sto_events/accounts/services.py": [
-        "tests/accounts",
+        "tests/accounts/test_login.py",
+        "tests/accounts/test_cli.py",
+        "tests/accounts/test_account_added_mail.py",
+        "tests/regions/test_coordinators.py",
+        "tests/organisations/test_contacts.py",
+        "tests/backoffice/test_access.py",
+        "tests/accounts/test_limits_workers.py",
     ],
 }
 

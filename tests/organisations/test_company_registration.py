@@ -458,6 +458,32 @@ def test_a_company_registered_in_english_gets_both_mails_wholly_in_english(site,
         assert "Beste" not in text and "ondersteuningsteam" not in text
 
 
+
+@pytest.mark.parametrize("decision", ["verifieren", "afwijzen"])
+def test_what_a_dutch_organiser_decides_reaches_an_english_company_in_english(site, smtp, decision):
+    """The verified and refused mails follow the language the company registered in (kept on its account), not the
+    language of the organiser whose click causes them."""
+    client = site.test_client()
+    client.post("/taal", data={"lang": "en", "csrf_token": page_csrf(client, "/")})
+    register_and_confirm(site, client, smtp)
+    found = company(site)
+    with site.app_context():
+        assert db.session.scalar(sa.select(User.locale).where(User.email == "anouk@vandijk.example")) == "en"
+    organiser = log_in(site, make_organiser(site))
+    assert '<html lang="nl"' in organiser.get(QUEUE).get_data(as_text=True)
+    response = organiser.post(f"{QUEUE}/{found.id}/{decision}", data={
+        f"refuse-{found.id}-reason": "Geen bedrijf maar een particulier.", "csrf_token": page_csrf(organiser, QUEUE)})
+    assert response.status_code == 303
+    deliver_outbox(site)
+    message = smtp.inbox.to("anouk@vandijk.example")[-1]
+    text = message.get_body(("plain",)).get_content()
+    assert text.startswith("Dear Anouk van Dijk"), (message["Subject"], text)
+    assert "Beste" not in text and "Lasbedrijf Van Dijk" in message["Subject"]
+    assert "overzicht" not in message["Subject"] and "goedgekeurd" not in message["Subject"]
+    if decision == "afwijzen":
+        assert "Geen bedrijf maar een particulier." in text  # the reason as the organiser wrote it
+
+
 def test_a_refusal_without_a_reason_is_named_at_the_top_and_brings_you_back_to_that_company(site, smtp):
     """The queue is long: without JavaScript the page reloads at its top, so the error is summed up there, linked
     to the field, and the form's action returns the reader to the company they were refusing."""

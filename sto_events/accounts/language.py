@@ -1,0 +1,17 @@
+"""The language an account reads the site and its mails in: kept on the account, so that mails somebody else's
+action causes (a company verified, an account added to a region) reach the person in the language they chose."""
+
+from __future__ import annotations
+
+from sqlalchemy.orm import Session
+
+from .models import User
+
+LANGUAGES = ("nl", "en")
+
+
+def remember(session: Session, user: User, language: str) -> None:
+    """Keep `language` as the account's language (commits when it changed)."""
+    if language in LANGUAGES and user.locale != language:
+        user.locale = language
+        session.commit()
