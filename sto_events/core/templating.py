@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from datetime import datetime
 from functools import lru_cache, wraps
+from urllib.parse import urlencode
 
 from babel.dates import format_datetime as babel_format_datetime
-from flask import make_response, request
+from flask import make_response, render_template, request
 from flask_babel import get_locale
 
 from .tablecells import label_cells
@@ -68,6 +69,14 @@ def this_page() -> str:
     """The path and query of this request, to come back to; a query that is not UTF-8 cannot break the page."""
     query = request.query_string.decode("utf-8", "replace")
     return f"{request.path}?{query}" if query else request.path
+
+
+def list_fragment(template: str, **context):
+    """The part of a filterable list that htmx swaps in, with the address to push into the history: the current
+    one without its empty fields (`?q=&soort=&pagina=2` becomes `?pagina=2`), as a link someone would share."""
+    kept = [(key, value) for key, value in request.args.items(multi=True) if value.strip()]
+    address = request.path + (f"?{urlencode(kept)}" if kept else "")
+    return render_template(template, **context), 200, {"HX-Push-Url": address}
 
 
 def register(app) -> None:

@@ -17,7 +17,7 @@ from ..core.access import actor, organisers_only
 from ..core.extensions import db, htmx
 from ..core.loaders import load_args
 from ..core.navigation import backoffice_link
-from ..core.templating import forbid_caching
+from ..core.templating import forbid_caching, list_fragment
 from . import companies, importing, listing
 from .forms import ConfirmImportForm, ImportForm, RefuseForm, VerifyForm, file_error_text, rejection_text
 from .models import Organisation
@@ -78,7 +78,7 @@ def index():
     """Every organisation, searchable and by page (htmx swaps only the list); export, and the import form."""
     if htmx and htmx.target == "organisation-list":
         filters = _filters()
-        return render_template("organisations/manage/_list.html", filters=filters, found=_listing(filters))
+        return list_fragment("organisations/manage/_list.html", filters=filters, found=_listing(filters))
     return _page(ImportForm())
 
 

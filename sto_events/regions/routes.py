@@ -6,6 +6,7 @@ from flask import Blueprint, abort, render_template, request
 from flask_login import current_user
 
 from ..core.extensions import db, htmx
+from ..core.templating import list_fragment
 from ..organisations.routes import page_sections
 from ..organisations.vocabulary import PROFILES, count_label, kind_plural_labels
 from ..places.reference import PROVINCES
@@ -42,7 +43,7 @@ def index():
     context = {"summaries": summaries, "province": province, "profile": profile,
                "provinces": sorted(PROVINCES.values()), "profiles": PROFILES}
     if htmx and htmx.target == "region-list":
-        return render_template("regions/_region_list.html", **context)
+        return list_fragment("regions/_region_list.html", **context)
     return render_template("regions/index.html", **context)
 
 

@@ -15,7 +15,7 @@ from ..core.access import actor, organisers_only
 from ..core.errors import render_error
 from ..core.extensions import db, htmx
 from ..core.loaders import by_id, load_args
-from ..core.templating import forbid_caching
+from ..core.templating import forbid_caching, list_fragment
 from ..core.transaction import unit_of_work
 from ..core.urls import safe_next
 from ..meetings.models import Meeting
@@ -72,7 +72,7 @@ def attendee_list(meeting: Meeting):
     context = {"meeting": meeting, "found": found, "registrations": found.registrations, "query": query,
                "status": status, "workshop_id": workshop_id, "filters": filters}
     if htmx and htmx.target == "attendees":
-        return render_template("registrations/manage/_attendee_table.html", **context)
+        return list_fragment("registrations/manage/_attendee_table.html", **context)
     return render_template("registrations/manage/attendees.html", **context)
 
 

@@ -47,6 +47,8 @@ def test_organiser_filters_the_organisation_list(browser, live_server, live_app,
         assert "wacht op verificatie" in status
     if javascript:
         assert page.evaluate("document.querySelector('h1').dataset.kept") == "yes"
+        # The address pushed into the history names only the filter in use, as a link someone would share.
+        assert page.url.endswith("/beheer/organisaties/?verificatie=nee"), page.url
 
     for width in (320, 1280):
         page.set_viewport_size({"width": width, "height": 900})

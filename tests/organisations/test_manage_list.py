@@ -104,6 +104,11 @@ def test_htmx_gets_only_the_list(client, directory, login_as):
     assert response.status_code == 200
     assert html.lstrip().startswith('<div id="organisation-list">')
     assert names(html) == ["Nieuw Lasbedrijf"] and "<html" not in html and "Importeren" not in html
+    # The form sends its empty fields too; the address htmx pushes into the history leaves them out.
+    assert response.headers["HX-Push-Url"] == "/beheer/organisaties/?q=lasbedrijf"
+    empty = client.get(URL, query_string={"q": " ", "soort": "", "verificatie": ""},
+                       headers={"HX-Request": "true", "HX-Target": "organisation-list"})
+    assert empty.headers["HX-Push-Url"] == "/beheer/organisaties/"
 
 
 @pytest.mark.parametrize("query", [{"soort": "kasteel"}, {"verificatie": "misschien"}])

@@ -56,6 +56,10 @@ def test_the_filter_answers_htmx_with_the_list_alone(seeded):
     page = response.get_data(as_text=True)
     assert page.lstrip().startswith('<div id="region-list">') and "<html" not in page
     assert region_names(page) == ["Friesland (voorbeeld)"]
+    # The unused filter stays out of the address htmx pushes.
+    pushed = seeded.test_client().get("/regios?provincie=Friesland&profiel=",
+                                      headers={"HX-Request": "true", "HX-Target": "region-list"})
+    assert pushed.headers["HX-Push-Url"] == "/regios?provincie=Friesland"
 
 
 @pytest.mark.parametrize("query", ["provincie=Atlantis", "profiel=XYZ", "profiel=%00"])

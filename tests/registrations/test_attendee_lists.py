@@ -75,6 +75,9 @@ def test_long_lists_come_in_pages_with_and_without_htmx(app, client, login_as, m
     text = fragment.get_data(as_text=True)
     assert text.lstrip().startswith('<div id="attendees"') and names_in(text)[-1] == "Rush 120"
     assert f"{url}?pagina=2&amp;q=rush" in text  # the filter stays in the page links
+    unused = client.get(f"{url}?q=rush&status=&workshop=&pagina=3",
+                        headers={"HX-Request": "true", "HX-Target": "attendees"})
+    assert unused.headers["HX-Push-Url"] == f"{url}?q=rush&pagina=3"  # the address leaves unused filters out
     assert client.get(f"{url}?pagina=99").status_code == 200  # past the end: the last page
     assert client.get(f"{url}?pagina=abc").status_code == 200
 
