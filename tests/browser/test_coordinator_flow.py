@@ -81,6 +81,23 @@ def test_invited_coordinator_lands_on_mijn_omgeving_and_edits_only_their_region(
     page.get_by_role("link", name="Openbare pagina").click()
     assert "Wij zoeken een buddyregio voor PIE." in page.get_by_role("main").inner_text()
 
+    # ...invites a co-coordinator and ends that again, after a confirmation that can be declined...
+    page.goto(f"{live_server.url}/regios/{own}/beheer/coordinatoren")
+    page.get_by_label("Naam", exact=True).fill("Carla Collega")
+    page.get_by_label("E-mailadres", exact=True).fill("carla@regio.nl")
+    page.get_by_role("button", name="Uitnodigen").click()
+    assert "Carla Collega is uitgenodigd als coördinator" in page.locator("#messages").inner_text()
+    page.get_by_role("link", name="Beëindigen (Carla Collega)").click()
+    assert "Weet u zeker dat Carla Collega geen coördinator" in page.get_by_role("main").inner_text()
+    screenshot(page, f"51-coordinator-end-confirm-{suffix}")
+    page.get_by_role("link", name="Nee, terug").click()
+    assert page.url == f"{live_server.url}/regios/{own}/beheer/coordinatoren"
+    assert "carla@regio.nl" in page.get_by_role("main").inner_text()  # declining changed nothing
+    page.get_by_role("link", name="Beëindigen (Carla Collega)").click()
+    page.get_by_role("button", name="Ja, beëindigen").click()
+    assert "Carla Collega is geen coördinator van deze regio meer." in page.locator("#messages").inner_text()
+    assert "carla@regio.nl" not in page.get_by_role("main").inner_text()
+
     # ...and is refused another region's manage pages.
     response = page.goto(f"{live_server.url}/regios/{other}/beheer/")
     assert response.status == 403 and "Geen toegang" in page.get_by_role("main").inner_text()

@@ -91,8 +91,9 @@ KEPT_OPERATORS = [
 #: Cosmic Ray's filter skips the operators matching any of its patterns: one pattern for "not one of the kept".
 EXCLUDED_OPERATORS = [r"(?!core/(" + "|".join(KEPT_OPERATORS) + r")$)"]
 
-#: Seconds one test run may take before the mutant counts as caught (a mutant that makes a loop endless).
-TIMEOUT = 600.0
+#: Seconds one test run may take before the mutant counts as caught (a mutant that makes a loop endless); at least
+#: three times the longest target's full run on a busy machine (registrations: about 90 s).
+TIMEOUT = 300.0
 
 IGNORED = shutil.ignore_patterns(".git", ".venv", "node_modules", "instance", "__pycache__", ".pytest_cache",
                                  "*.sqlite", "*.eml", ".ruff_cache")
