@@ -111,12 +111,32 @@ def _cell(value) -> str:
     return " ".join(str(value).split())
 
 
+class Formula(str):
+    """The text of a formula cell whose result an XLSX file does not hold: not a value to import."""
+
+
+def _show_formulas_without_values(data: bytes, table: list[list[str]]) -> None:
+    """A formula cell whose result the file does not hold (written by a program that does not calculate, such as
+    a script) reads as empty: put its formula there, marked, so the row is refused as a formula rather than as a
+    missing value. The workbook is read a second time only when a required cell is empty."""
+    header = [name.casefold() for name in next((row for row in table if any(row)), [])]
+    required = [i for i, name in enumerate(header) if name in REQUIRED]
+    if not any(any(row) and any(i >= len(row) or not row[i] for i in required) for row in table[1:]):
+        return
+    formulas = load_workbook(io.BytesIO(data), read_only=True).worksheets[0]
+    for number, row in enumerate(formulas.iter_rows(values_only=True)):
+        for i, value in enumerate(row):
+            if isinstance(value, str) and value.startswith("=") and i < len(table[number]) and not table[number][i]:
+                table[number][i] = Formula(_cell(value))
+
+
 def read_table(filename: str, data: bytes) -> list[tuple[int, dict[str, str]]]:
     """(line, {column: text}) for every non-empty row after the header; the header names the columns."""
     if filename.lower().endswith(".xlsx"):
         try:
             sheet = load_workbook(io.BytesIO(data), read_only=True, data_only=True).worksheets[0]
             table = [[_cell(v) for v in row] for row in sheet.iter_rows(values_only=True)]
+            _show_formulas_without_values(data, table)
         except (zipfile.BadZipFile, KeyError, ValueError, OSError, IndexError) as exc:
             raise ImportFileError("unreadable") from exc
     elif filename.lower().endswith(".csv"):
@@ -170,6 +190,10 @@ def _codes(text: str, allowed, code: str, rejections: list[Rejection]) -> list[s
 def _parse(session: Session, line: int, raw: dict[str, str], place_cache: dict, extra_cache: dict) -> RowPlan:
     row = RowPlan(line=line, key=raw.get("sleutel", ""), name=raw.get("naam", ""))
     problems = row.rejections
+    formulas = [column for column, value in raw.items() if isinstance(value, Formula)]
+    if formulas:  # a formula without its result is no value: name the cell rather than judge its text
+        problems.extend(Rejection("formula", column) for column in formulas)
+        return row
     if not row.key:
         problems.append(Rejection("missing_key"))
     elif len(row.key) > 40:

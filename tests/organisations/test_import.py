@@ -8,12 +8,13 @@ import re
 
 import pytest
 import sqlalchemy as sa
-from openpyxl import load_workbook
+from openpyxl import Workbook, load_workbook
 
 from sto_events.accounts.models import Role
 from sto_events.core import spreadsheets
 from sto_events.core.extensions import db
 from sto_events.organisations import importing
+from sto_events.organisations.forms import rejection_text
 from sto_events.organisations.models import Organisation
 from sto_events.regions import demo
 from sto_events.regions.models import RegionMember
@@ -71,6 +72,26 @@ def test_each_kind_of_bad_row_is_refused_with_its_reason(directory_app, row, cod
         plan = plan_of("sleutel;soort;naam;plaats;profielen;leerwegen;netwerk;website;regio's\n" + row + "\n")
         assert plan.rows[0].action == "reject"
         assert [r.code for r in plan.rows[0].rejections] == [code]
+
+
+def test_a_formula_without_a_stored_result_is_named_as_a_formula(directory_app):
+    """openpyxl, like other programs that do not calculate, writes a formula without its result: that cell reads
+    empty, and the row must say "formula", not "name missing". A calculated formula's value is simply read."""
+    book = Workbook()
+    sheet = book.active
+    sheet.append(["sleutel", "soort", "naam", "plaats"])
+    sheet.append(["K1", "bedrijf", '=CONCAT("Las", "bedrijf")', "Zwolle"])
+    sheet.append(["K2", "bedrijf", "Installatiebedrijf Oost", "Zwolle"])
+    sheet.append(["K3", "bedrijf", "", "Zwolle"])
+    data = io.BytesIO()
+    book.save(data)
+    with directory_app.app_context():
+        plan = importing.plan(db.session, importing.read_table("organisaties.xlsx", data.getvalue()))
+        assert [(row.key, row.action) for row in plan.rows] == [("K1", "reject"), ("K2", "add"), ("K3", "reject")]
+        assert plan.rows[0].rejections == [importing.Rejection("formula", "naam")]
+        assert plan.rows[2].rejections == [importing.Rejection("missing_name")]  # truly empty stays "missing"
+    with directory_app.test_request_context():
+        assert rejection_text(plan.rows[0].rejections[0]).startswith("in naam staat een formule zonder uitkomst")
 
 
 def test_a_key_twice_in_one_file_is_refused_the_second_time(directory_app):
