@@ -3,7 +3,10 @@ phone without horizontal scrolling, in Dutch and in English (English words are o
 
 import pytest
 
-from tests.conftest import PASSWORD
+from sto_events.accounts import emails
+from sto_events.accounts.models import User
+from sto_events.core.extensions import db
+from tests.conftest import PASSWORD, deliver_outbox
 from tests.site import build_site, html_pages
 
 PHONE = {"width": 320, "height": 640}
@@ -96,3 +99,31 @@ def test_the_reflow_check_can_fail(browser, live_server):
     found = page.evaluate(OVERFLOW)
     assert found["scroll"] > found["inner"]
     context.close()
+
+
+def test_every_kind_of_mail_fits_a_phone(browser, live_app, smtp):
+    """The HTML part of each kind of mail the crawl's data sends (confirmations with their QR code, an invitation,
+    a mailing, ...) shown at 320 px, as a phone's mail app does: long links and addresses wrap, nothing sticks out."""
+    build_site(live_app)
+    with live_app.app_context():
+        # The longest lines mails carry: a support address and a link, in a mail to an existing account.
+        live_app.config["SUPPORT_EMAIL"] = "ondersteuningsteam.regios@sterktechniekonderwijs.example"
+        olga = db.session.query(User).filter_by(email="olga@stotest.nl").one()
+        emails.added(db.session, olga, olga, "coördinator van de regio Groningen en Noord-Drenthe (voorbeeld)")
+        db.session.commit()
+    deliver_outbox(live_app)
+    kinds = {}
+    for message in (arrived["message"] for arrived in smtp.inbox.messages):
+        html = message.get_body(("html",))
+        if html is not None:
+            kinds.setdefault(message["Subject"].split(":")[0], html.get_content())
+    assert len(kinds) >= 3, sorted(kinds)
+    page = browser.new_page(viewport=PHONE)
+    wide = {}
+    for subject, html in kinds.items():
+        page.set_content(html)
+        found = page.evaluate(OVERFLOW)
+        if found["scroll"] > found["inner"]:
+            wide[subject] = found
+    page.close()
+    assert wide == {}
