@@ -38,7 +38,8 @@ class Texts:
     invited: LazyString  # flash after an invitation
     end_title: LazyString  # the confirmation page's heading
     end_question: LazyString  # ... and its question about somebody else
-    end_yourself: LazyString  # ... and its question when it is your own membership
+    end_yourself_title: LazyString  # the heading when it is your own membership
+    end_yourself: LazyString  # ... and its question
     ended: LazyString  # flash after ending somebody else's membership
     left: LazyString  # flash after ending your own
 

@@ -19,6 +19,7 @@ COORDINATORS = Texts(
     end_title=_l("%(name)s als coördinator beëindigen"),
     end_question=_l("Weet u zeker dat %(name)s geen coördinator van %(scope)s meer is? Die kan de pagina's van de "
                     "regio daarna niet meer bijhouden."),
+    end_yourself_title=_l("Geen coördinator meer zijn"),
     end_yourself=_l("Weet u zeker dat u geen coördinator van %(scope)s meer wilt zijn? U kunt de pagina's van de "
                     "regio daarna niet meer openen; een andere coördinator of het ondersteuningsteam kan u opnieuw "
                     "uitnodigen."),

@@ -227,6 +227,8 @@ def test_ending_a_contact_asks_first_in_the_readers_language(app, client, scene)
     before = snapshot(app)
     page = client.get(url).get_data(as_text=True)
     assert f"Are you sure you no longer want to be a contact of {name}?" in page
+    assert "<h1 class=\"utrecht-heading-1\">Stop being a contact</h1>" in page
+    assert "<title>Stop being a contact" in page
     assert "Yes, end it" in page and snapshot(app) == before
     left = client.post(url, data={"csrf_token": page_csrf(client, url)})
     assert left.status_code == 303 and left.headers["Location"] == "/mijn-omgeving"
