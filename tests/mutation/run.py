@@ -91,8 +91,9 @@ KEPT_OPERATORS = [
 #: Cosmic Ray's filter skips the operators matching any of its patterns: one pattern for "not one of the kept".
 EXCLUDED_OPERATORS = [r"(?!core/(" + "|".join(KEPT_OPERATORS) + r")$)"]
 
-#: Seconds one test run may take before the mutant counts as caught (a mutant that makes a loop endless); at least
-#: three times the longest target's full run on a busy machine (registrations: about 90 s).
+#: Seconds one test run may take before the mutant counts as caught (a mutant that makes a loop endless): at least
+#: three times a target's unmutated run (printed, with a warning when it is not), so that a slow survivor is never
+#: taken for one.
 TIMEOUT = 300.0
 
 IGNORED = shutil.ignore_patterns(".git", ".venv", "node_modules", "instance", "__pycache__", ".pytest_cache",
@@ -164,7 +165,14 @@ def mutate(module: str, tests: list[str], work: Path, jobs: int, lines: list[tup
                            if not any(first <= row <= last for first, last in lines)]
                 db.executemany("INSERT INTO work_results (worker_outcome, output, job_id) VALUES ('SKIPPED', ?, ?)",
                                [(OUTSIDE_LINES, job) for job in outside])
+    baseline_started = time.monotonic()
     run([str(BIN / "cosmic-ray"), "baseline", str(config)], tree(work, 0))  # fails when the tests are red already
+    baseline = time.monotonic() - baseline_started
+    print(f"  the unmutated tests take {baseline:.0f} s (a mutant is stopped, and counted caught, after "
+          f"{TIMEOUT:.0f} s)", flush=True)
+    if baseline * 3 > TIMEOUT:
+        print(f"  warning: a slow survivor could be cut off by the {TIMEOUT:.0f} s limit and counted as caught",
+              flush=True)
     with sqlite3.connect(session) as db:
         pending = [job for (job,) in db.execute(
             "SELECT job_id FROM work_items WHERE job_id NOT IN (SELECT job_id FROM work_results) ORDER BY job_id")]
