@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask_babel import force_locale
+from flask_babel import LazyString, force_locale
 from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import Session
 
@@ -15,6 +15,9 @@ def _queue(session: Session, user, kind: str, subject, locale: str | None = None
     worded here: an invitation is caused by somebody else, who may read another language than its recipient."""
     locale = locale or user.locale or "nl"
     with force_locale(locale):
+        # Worded now, as plain text: a lazy text counts as safe markup to Jinja, and `about` carries a name that
+        # somebody typed (a company's), which must be escaped like any other.
+        context = {key: str(value) if isinstance(value, LazyString) else value for key, value in context.items()}
         compose.queue(session, f"email/accounts/{kind}", {**context, "user": user}, recipient=user.email,
                       subject=str(subject), about=("user", user.id), person=user.email, locale=locale)
 

@@ -7,6 +7,7 @@ import sqlalchemy as sa
 
 from sto_events.accounts.models import Role, User
 from sto_events.core.extensions import db
+from sto_events.organisations import memberships as org_memberships
 from sto_events.regions import demo, memberships
 from tests.conftest import PASSWORD, deliver_outbox, page_csrf
 
@@ -68,3 +69,25 @@ def test_an_english_account_added_by_a_dutch_organiser_is_told_in_english(app, s
     # A new account has chosen nothing yet: the programme's language.
     invited = smtp.inbox.to("nieuw@regio.nl")[-1]
     assert invited["Subject"] == f"Uitnodiging: coördinator van de regio {region_name}"
+
+
+def test_a_typed_name_in_an_invitation_is_escaped_in_both_languages(app, smtp, make_user):
+    """`about` is worded in the recipient's language when the mail is made; the organisation's name in it was typed
+    by somebody (a company registers itself) and must reach the mail's HTML as text, not as markup."""
+    app.config.update(MAIL_SERVER="127.0.0.1", MAIL_PORT=smtp.port)
+    english = make_user(Role.SCHOOL_CONTACT, email="emma@school.nl", name="Emma Evans")
+    organiser_email = make_user(Role.ORGANISER)
+    with app.app_context():
+        db.session.scalar(sa.select(User).where(User.email == english)).locale = "en"
+        db.session.commit()
+    with app.test_request_context():
+        organisation = demo.seed(db.session)[0].members[0]
+        organisation.name = '<a href="https://evil.example">Klik hier</a>'
+        organiser = db.session.scalar(sa.select(User).where(User.email == organiser_email))
+        org_memberships.add_contact(db.session, organisation, "nieuw@bedrijf.nl", "Nina Nieuw", organiser)
+        org_memberships.add_contact(db.session, organisation, english, "Emma Evans", organiser)
+        db.session.commit()
+    deliver_outbox(app)
+    for address in ("nieuw@bedrijf.nl", english):
+        html = smtp.inbox.to(address)[-1].get_body(("html",)).get_content()
+        assert "&lt;a href=" in html and 'href="https://evil.example"' not in html, html
