@@ -5,13 +5,14 @@ from __future__ import annotations
 
 from sqlalchemy.orm import Session
 
+from ..core.transaction import commit_point
 from .models import User
 
 LANGUAGES = ("nl", "en")
 
 
 def remember(session: Session, user: User, language: str) -> None:
-    """Keep `language` as the account's language (commits when it changed)."""
+    """Keep `language` as the account's language (a flush inside the caller's unit of work, else a commit)."""
     if language in LANGUAGES and user.locale != language:
         user.locale = language
-        session.commit()
+        commit_point(session)

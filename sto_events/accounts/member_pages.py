@@ -39,7 +39,7 @@ class Texts:
     end_title: LazyString  # the confirmation page's heading
     end_question: LazyString  # ... and its question about somebody else
     end_yourself_title: LazyString  # the heading when it is your own membership
-    end_yourself: LazyString  # ... and its question
+    end_yourself: LazyString  # ... and its question (what stays is worded by the page)
     ended: LazyString  # flash after ending somebody else's membership
     left: LazyString  # flash after ending your own
 
@@ -68,7 +68,11 @@ def membership_text(error: MembershipError, already: LazyString) -> str:
 
 
 def add_member_pages(bp: Blueprint, members: Members) -> None:
-    """Add the list-and-invite page and the end confirmation for `members` to the scoped blueprint `bp`."""
+    """Add the list-and-invite page and the end confirmation for `members` to the scoped blueprint `bp`.
+
+    Call it after core.scope.scope_to: the member is looked up within the object that the scope loaded first."""
+    if not bp.url_value_preprocessors.get(None):
+        raise RuntimeError(f"{bp.name}: call scope_to before add_member_pages")
     end_endpoint = f"end_{members.member}"
 
     def scope():

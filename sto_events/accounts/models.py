@@ -36,6 +36,7 @@ class User(UserMixin, db.Model):
     """An account. The password hash is empty until the invitation is accepted."""
 
     __tablename__ = "user_account"
+    __table_args__ = (sa.CheckConstraint("locale IN ('nl', 'en')", name="known_locale"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     #: Stored trimmed and lower-cased; the login key.

@@ -9,6 +9,7 @@ from urllib.parse import urlencode
 from babel.dates import format_datetime as babel_format_datetime
 from flask import make_response, render_template, request
 from flask_babel import get_locale
+from flask_htmx import make_response as htmx_response
 
 from .tablecells import label_cells
 from .timeutil import local
@@ -75,8 +76,8 @@ def list_fragment(template: str, **context):
     """The part of a filterable list that htmx swaps in, with the address to push into the history: the current
     one without its empty fields (`?q=&soort=&pagina=2` becomes `?pagina=2`), as a link someone would share."""
     kept = [(key, value) for key, value in request.args.items(multi=True) if value.strip()]
-    address = request.path + (f"?{urlencode(kept)}" if kept else "")
-    return render_template(template, **context), 200, {"HX-Push-Url": address}
+    address = request.script_root + request.path + (f"?{urlencode(kept)}" if kept else "")
+    return htmx_response(render_template(template, **context), push_url=address)
 
 
 def register(app) -> None:

@@ -148,8 +148,8 @@ def file_error_text(error: ImportFileError) -> str:
 def rejection_text(rejection: Rejection) -> str:
     """One reason a row was refused, in the reader's language."""
     texts = {
-        "formula": _l("in %(value)s staat een formule zonder uitkomst: open het bestand in Excel of LibreOffice, "
-                      "sla het op en probeer het opnieuw, of vul de waarde zelf in"),
+        "formula": _l("in de kolom '%(value)s' staat een formule zonder uitkomst: open het bestand in Excel of "
+                      "LibreOffice, sla het op en probeer het opnieuw, of vul de waarde zelf in"),
         "missing_key": _l("sleutel ontbreekt"),
         "missing_name": _l("naam ontbreekt"),
         "missing_place": _l("plaats ontbreekt"),

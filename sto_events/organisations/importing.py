@@ -115,18 +115,21 @@ class Formula(str):
     """The text of a formula cell whose result an XLSX file does not hold: not a value to import."""
 
 
-def _show_formulas_without_values(data: bytes, table: list[list[str]]) -> None:
-    """A formula cell whose result the file does not hold (written by a program that does not calculate, such as
-    a script) reads as empty: put its formula there, marked, so the row is refused as a formula rather than as a
-    missing value. The workbook is read a second time only when a required cell is empty."""
+def _show_formulas_without_values(data: bytes, values: list[tuple], table: list[list[str]]) -> None:
+    """A formula in a required column whose result the file does not hold (written by a program that does not
+    calculate, such as a script) reads as no value at all: put the formula there, marked, so the row is refused as a
+    formula rather than as a missing value. A stored empty result ("") is a value, and stays "missing". The workbook
+    is read a second time only when such a cell exists."""
     header = [name.casefold() for name in next((row for row in table if any(row)), [])]
     required = [i for i, name in enumerate(header) if name in REQUIRED]
-    if not any(any(row) and any(i >= len(row) or not row[i] for i in required) for row in table[1:]):
+    unknown = {(number, i) for number, row in enumerate(values) if any(table[number])
+               for i in required if i >= len(row) or row[i] is None}
+    if not unknown:
         return
     formulas = load_workbook(io.BytesIO(data), read_only=True).worksheets[0]
     for number, row in enumerate(formulas.iter_rows(values_only=True)):
         for i, value in enumerate(row):
-            if isinstance(value, str) and value.startswith("=") and i < len(table[number]) and not table[number][i]:
+            if (number, i) in unknown and isinstance(value, str) and value.startswith("="):
                 table[number][i] = Formula(_cell(value))
 
 
@@ -135,8 +138,9 @@ def read_table(filename: str, data: bytes) -> list[tuple[int, dict[str, str]]]:
     if filename.lower().endswith(".xlsx"):
         try:
             sheet = load_workbook(io.BytesIO(data), read_only=True, data_only=True).worksheets[0]
-            table = [[_cell(v) for v in row] for row in sheet.iter_rows(values_only=True)]
-            _show_formulas_without_values(data, table)
+            values = list(sheet.iter_rows(values_only=True))
+            table = [[_cell(v) for v in row] for row in values]
+            _show_formulas_without_values(data, values, table)
         except (zipfile.BadZipFile, KeyError, ValueError, OSError, IndexError) as exc:
             raise ImportFileError("unreadable") from exc
     elif filename.lower().endswith(".csv"):

@@ -20,9 +20,9 @@ WORDING = {
 CONTACTS = Texts(
     already=_l("Deze persoon is al contactpersoon van deze organisatie."),
     invited=_l("%(name)s is uitgenodigd als contactpersoon en krijgt een e-mail."),
-    end_title=_l("%(name)s als contactpersoon beëindigen"),
-    end_question=_l("Weet u zeker dat %(name)s geen contactpersoon van %(scope)s meer is? Die kan de gegevens van "
-                    "de organisatie daarna niet meer bijhouden."),
+    end_title=_l("%(name)s verwijderen als contactpersoon"),
+    end_question=_l("Weet u zeker dat %(name)s geen contactpersoon van %(scope)s meer moet zijn? Deze persoon kan de "
+                    "gegevens van de organisatie daarna niet meer bijhouden."),
     end_yourself_title=_l("Geen contactpersoon meer zijn"),
     end_yourself=_l("Weet u zeker dat u geen contactpersoon van %(scope)s meer wilt zijn? U kunt de gegevens van de "
                     "organisatie daarna niet meer bijhouden; een collega of het ondersteuningsteam kan u opnieuw "

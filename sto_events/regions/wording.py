@@ -16,9 +16,9 @@ WORDING = {
 COORDINATORS = Texts(
     already=_l("Deze persoon is al coördinator van deze regio."),
     invited=_l("%(name)s is uitgenodigd als coördinator en krijgt een e-mail."),
-    end_title=_l("%(name)s als coördinator beëindigen"),
-    end_question=_l("Weet u zeker dat %(name)s geen coördinator van %(scope)s meer is? Die kan de pagina's van de "
-                    "regio daarna niet meer bijhouden."),
+    end_title=_l("%(name)s verwijderen als coördinator"),
+    end_question=_l("Weet u zeker dat %(name)s geen coördinator van %(scope)s meer moet zijn? Deze persoon kan de "
+                    "pagina's van de regio daarna niet meer bijhouden."),
     end_yourself_title=_l("Geen coördinator meer zijn"),
     end_yourself=_l("Weet u zeker dat u geen coördinator van %(scope)s meer wilt zijn? U kunt de pagina's van de "
                     "regio daarna niet meer openen; een andere coördinator of het ondersteuningsteam kan u opnieuw "

@@ -79,19 +79,23 @@ def test_a_formula_without_a_stored_result_is_named_as_a_formula(directory_app):
     empty, and the row must say "formula", not "name missing". A calculated formula's value is simply read."""
     book = Workbook()
     sheet = book.active
-    sheet.append(["sleutel", "soort", "naam", "plaats"])
+    sheet.append(["sleutel", "soort", "naam", "plaats", "website"])
     sheet.append(["K1", "bedrijf", '=CONCAT("Las", "bedrijf")', "Zwolle"])
     sheet.append(["K2", "bedrijf", "Installatiebedrijf Oost", "Zwolle"])
     sheet.append(["K3", "bedrijf", "", "Zwolle"])
+    # A formula in an optional column reads as empty, as before: only a required cell is looked at again.
+    sheet.append(["K4", "bedrijf", "Bouwbedrijf Zuid", "Zwolle", '=IF(1=1, "", "x")'])
     data = io.BytesIO()
     book.save(data)
     with directory_app.app_context():
         plan = importing.plan(db.session, importing.read_table("organisaties.xlsx", data.getvalue()))
-        assert [(row.key, row.action) for row in plan.rows] == [("K1", "reject"), ("K2", "add"), ("K3", "reject")]
+        assert [(row.key, row.action) for row in plan.rows] == [
+            ("K1", "reject"), ("K2", "add"), ("K3", "reject"), ("K4", "add")]
         assert plan.rows[0].rejections == [importing.Rejection("formula", "naam")]
         assert plan.rows[2].rejections == [importing.Rejection("missing_name")]  # truly empty stays "missing"
     with directory_app.test_request_context():
-        assert rejection_text(plan.rows[0].rejections[0]).startswith("in naam staat een formule zonder uitkomst")
+        assert rejection_text(plan.rows[0].rejections[0]).startswith(
+            "in de kolom 'naam' staat een formule zonder uitkomst")
 
 
 def test_a_key_twice_in_one_file_is_refused_the_second_time(directory_app):
