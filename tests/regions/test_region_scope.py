@@ -178,6 +178,7 @@ def test_ending_a_co_coordinator_and_yourself(app, client, scene):
     assert confirm.status_code == 200
     assert f"Weet u zeker dat Cor Collega geen coördinator van {scene.a_name} meer moet zijn?" in text
     assert "Het account van Cor Collega blijft bestaan" in text
+    assert 'aria-current="true">Coördinatoren</a>' in text  # the subpage shows where it belongs
     assert f'action="{end_url}"' in text and "Ja, beëindigen" in text
     assert f'href="/regios/{scene.a}/beheer/coordinatoren"' in text  # "Nee, terug"
     with app.app_context():  # asking changed nothing
