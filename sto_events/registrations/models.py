@@ -52,6 +52,8 @@ class Registration(db.Model):
             postgresql_where=sa.text("status != 'cancelled'"),
         ),
         sa.Index("ix_registration_waitlist", "meeting_id", "status", "waitlisted_at"),
+        # The waiting list's order is waitlisted_at: every waiting row has one, no other row keeps one.
+        sa.CheckConstraint("(status = 'waitlisted') = (waitlisted_at IS NOT NULL)", name="waitlisted_has_time"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

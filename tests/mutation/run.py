@@ -55,6 +55,7 @@ TARGETS: dict[str, list[str]] = {
         "tests/registrations/test_service_rules.py",
         "tests/registrations/test_services.py",
         "tests/registrations/test_routes.py",
+        "tests/registrations/test_signup_region.py",  # update_region
         "tests/registrations/test_races.py",
     ],
     "sto_events/meetings/services.py": [

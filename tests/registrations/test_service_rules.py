@@ -344,3 +344,24 @@ def test_on_postgresql_a_cancellation_reads_the_registration_again_after_the_loc
         assert services.cancel(db.session, loaded) is False
         db.session.expire_all()
         assert taken(db.session, Meeting, meeting.id) == 1
+
+
+@pytest.mark.parametrize("database", ["sqlite", "postgresql"])
+def test_the_database_keeps_waitlisted_at_to_the_waiting(request, database, make_meeting):
+    """waitlist_position reads "not waiting" from status and waitlisted_at alike; the CHECK keeps the two in step, so
+    a row that is waiting without a time, or confirmed with one, cannot be stored on either database."""
+    from sto_events.core.extensions import db
+
+    app = request.getfixturevalue("app" if database == "sqlite" else "pg_app")
+    with app.app_context():
+        meeting = make_meeting(db.session, capacity=1, rounds=())
+        confirmed, _ = services.sign_up(db.session, meeting, data("a@x.nl", {}))
+        waiting, _ = services.sign_up(db.session, meeting, data("b@x.nl", {}))
+        assert (confirmed.waitlisted_at, services.waitlist_position(db.session, confirmed)) == (None, None)
+        assert waiting.waitlisted_at is not None and services.waitlist_position(db.session, waiting) == 1
+        for row, values in ((confirmed, {"waitlisted_at": waiting.waitlisted_at}), (waiting, {"waitlisted_at": None}),
+                            (waiting, {"status": RegistrationStatus.CANCELLED})):
+            with pytest.raises(sa.exc.IntegrityError):
+                db.session.execute(sa.update(Registration).where(Registration.id == row.id).values(**values))
+                db.session.flush()
+            db.session.rollback()
