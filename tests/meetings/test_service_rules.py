@@ -2,8 +2,13 @@
 
 from datetime import timedelta
 
+import pytest
+import sqlalchemy as sa
+import time_machine
+
 from sto_events.core.timeutil import utcnow
 from sto_events.meetings import services
+from sto_events.meetings.models import Meeting
 
 
 def test_an_unknown_address_finds_no_meeting_even_beside_published_ones(session, make_meeting):
@@ -23,3 +28,36 @@ def test_the_feed_keeps_a_meeting_for_a_year_after_it_ended(session, make_meetin
     session.commit()
     slugs = [meeting.slug for meeting in services.feed(session)]
     assert "binnen-het-jaar" in slugs and "langer-geleden" not in slugs
+
+
+def test_a_meeting_that_ends_this_very_moment_is_no_longer_upcoming(session, make_meeting):
+    ending = make_meeting(session, slug="eindigt-nu", rounds=())
+    now = utcnow()
+    ending.starts_at, ending.ends_at = now - timedelta(hours=4), now
+    session.commit()
+    with time_machine.travel(now, tick=False):
+        assert "eindigt-nu" not in [meeting.slug for meeting in services.upcoming(session)]
+    with time_machine.travel(now - timedelta(microseconds=1), tick=False):
+        assert "eindigt-nu" in [meeting.slug for meeting in services.upcoming(session)]
+
+
+@pytest.mark.postgres
+def test_on_postgresql_locking_a_meeting_holds_that_meeting_and_no_other(pg_app_factory, make_meeting):
+    """An organiser's change to one meeting waits for that meeting's sign-ups, not for any other meeting's."""
+    from sto_events.core.extensions import db
+
+    app = pg_app_factory(DB_LOCK_TIMEOUT_SECONDS=2)
+    with app.app_context():
+        lower, meeting, higher = (make_meeting(db.session, rounds=()) for _ in range(3))
+        ids = lower.id, meeting.id, higher.id
+        db.session.commit()
+        services.lock_meeting(db.session, meeting.id)
+        with db.engine.connect() as elsewhere:
+            with pytest.raises(sa.exc.OperationalError, match="(?i)lock"):
+                elsewhere.execute(sa.select(Meeting.id).where(Meeting.id == ids[1]).with_for_update(nowait=True))
+            elsewhere.rollback()
+            for other in (ids[0], ids[2]):
+                assert elsewhere.scalar(
+                    sa.select(Meeting.id).where(Meeting.id == other).with_for_update(nowait=True)) == other
+            elsewhere.rollback()
+        db.session.rollback()
