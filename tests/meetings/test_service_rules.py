@@ -61,3 +61,15 @@ def test_on_postgresql_locking_a_meeting_holds_that_meeting_and_no_other(pg_app_
                     sa.select(Meeting.id).where(Meeting.id == other).with_for_update(nowait=True)) == other
             elsewhere.rollback()
         db.session.rollback()
+
+
+def test_the_feed_lets_go_of_a_meeting_the_moment_its_year_is_over(session, make_meeting):
+    meeting = make_meeting(session, slug="precies-een-jaar", rounds=())
+    now = utcnow()
+    meeting.ends_at = now - services.FEED_KEEPS_PAST
+    meeting.starts_at = meeting.ends_at - timedelta(hours=4)
+    session.commit()
+    with time_machine.travel(now, tick=False):
+        assert "precies-een-jaar" not in [m.slug for m in services.feed(session)]
+    with time_machine.travel(now - timedelta(microseconds=1), tick=False):
+        assert "precies-een-jaar" in [m.slug for m in services.feed(session)]
