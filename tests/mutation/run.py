@@ -65,6 +65,7 @@ TARGETS: dict[str, list[str]] = {
     # Logins, tokens and passwords first; then invitations through the memberships; the two-worker login lock last
     # (it starts gunicorn). test_way_in.py (every page's header) exercises no rule of this module.
     "sto_events/accounts/services.py": [
+        "tests/accounts/test_service_rules.py",
         "tests/accounts/test_login.py",
         "tests/accounts/test_cli.py",
         "tests/accounts/test_account_added_mail.py",
