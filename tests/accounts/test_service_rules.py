@@ -32,6 +32,8 @@ def test_an_invitation_lasts_a_week_and_a_reset_link_two_hours(session, purpose,
         session.commit()
     with time_machine.travel(issued + lifetime - timedelta(minutes=1), tick=False):
         assert services.token_user(session, secret, purpose).user_id == user.id
+    with time_machine.travel(issued + lifetime, tick=False):  # its last moment still counts
+        assert services.token_user(session, secret, purpose).user_id == user.id
     with time_machine.travel(issued + lifetime + timedelta(minutes=1), tick=False):
         with pytest.raises(services.AccountError, match="expired_token"):
             services.token_user(session, secret, purpose)
@@ -76,3 +78,22 @@ def test_passwords_are_hashed_with_the_recommended_argon2id_cost_unless_the_envi
 
     assert read() == "3 65536 m=65536,t=3,p=4"
     assert read(PASSWORD_HASH_TIME_COST="2", PASSWORD_HASH_MEMORY_KIB="19456") == "2 19456 m=19456,t=2,p=4"
+
+
+def test_a_password_of_exactly_the_minimum_length_is_accepted(session):
+    assert services.hash_password("x" * services.MIN_PASSWORD_LENGTH)
+    with pytest.raises(services.AccountError, match="password_too_short"):
+        services.hash_password("x" * (services.MIN_PASSWORD_LENGTH - 1))
+
+
+def test_a_password_change_ends_only_that_accounts_open_links(session):
+    changing = services.create_user(session, "wijzigt@school.nl", "Wijzigt", Role.REGION_COORDINATOR,
+                                     "een-goed-wachtwoord")
+    other = services.create_user(session, "ander@school.nl", "Ander", Role.REGION_COORDINATOR)  # a higher id
+    own_link = services._issue_token(session, changing, TokenPurpose.PASSWORD_RESET)
+    other_link = services._issue_token(session, other, TokenPurpose.INVITATION)
+    session.commit()
+    services.change_password(session, changing, "een-goed-wachtwoord", "een-nieuw-wachtwoord")
+    with pytest.raises(services.AccountError, match="invalid_token"):
+        services.token_user(session, own_link, TokenPurpose.PASSWORD_RESET)
+    assert services.token_user(session, other_link, TokenPurpose.INVITATION).user_id == other.id
