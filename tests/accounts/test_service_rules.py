@@ -12,6 +12,7 @@ from datetime import timedelta
 import pytest
 import sqlalchemy as sa
 import time_machine
+from argon2 import PasswordHasher
 
 from sto_events.accounts import services
 from sto_events.accounts.models import AccountToken, Role, TokenPurpose
@@ -97,3 +98,46 @@ def test_a_password_change_ends_only_that_accounts_open_links(session):
     with pytest.raises(services.AccountError, match="invalid_token"):
         services.token_user(session, own_link, TokenPurpose.PASSWORD_RESET)
     assert services.token_user(session, other_link, TokenPurpose.INVITATION).user_id == other.id
+
+
+def test_a_hash_made_with_older_settings_is_renewed_at_login_and_a_current_one_is_left(session):
+    user = services.create_user(session, "lid@school.nl", "Lid", Role.REGION_COORDINATOR)
+    user.password_hash = PasswordHasher(time_cost=1, memory_cost=512).hash("een-goed-wachtwoord")
+    session.commit()
+    assert services.authenticate(session, "lid@school.nl", "een-goed-wachtwoord").id == user.id
+    renewed = user.password_hash
+    assert "m=512" not in renewed and not services._hasher.check_needs_rehash(renewed)
+    assert services.authenticate(session, "lid@school.nl", "een-goed-wachtwoord").id == user.id
+    assert user.password_hash == renewed  # a current hash is not made again at every login
+
+
+def test_a_reset_link_is_no_invitation_and_an_invitation_no_reset_link(session):
+    user = services.create_user(session, "lid@school.nl", "Lid", Role.REGION_COORDINATOR)
+    reset = services._issue_token(session, user, TokenPurpose.PASSWORD_RESET)
+    invitation = services._issue_token(session, user, TokenPurpose.INVITATION)
+    session.commit()
+    for secret, other_purpose in ((reset, TokenPurpose.INVITATION), (invitation, TokenPurpose.PASSWORD_RESET)):
+        with pytest.raises(services.AccountError, match="invalid_token"):
+            services.token_user(session, secret, other_purpose)
+
+
+def test_accepting_one_invitation_leaves_the_others_open(session):
+    first = services.create_user(session, "eerste@school.nl", "Eerste", Role.REGION_COORDINATOR)
+    second = services.create_user(session, "tweede@school.nl", "Tweede", Role.REGION_COORDINATOR)
+    first_link = services._issue_token(session, first, TokenPurpose.INVITATION)
+    second_link = services._issue_token(session, second, TokenPurpose.INVITATION)  # a higher token id
+    session.commit()
+    assert services.redeem(session, first_link, TokenPurpose.INVITATION, "een-goed-wachtwoord").id == first.id
+    assert services.redeem(session, second_link, TokenPurpose.INVITATION, "een-ander-wachtwoord").id == second.id
+
+
+def test_an_account_logs_in_again_after_any_number_of_logouts(session):
+    """Each logout moves the version on; the new version must still read as one in a session id."""
+    user = services.create_user(session, "lid@school.nl", "Lid", Role.REGION_COORDINATOR, "een-goed-wachtwoord")
+    session.commit()
+    seen = {user.get_id()}
+    for _ in range(3):
+        services.end_sessions(session, user)
+        session.refresh(user)
+        assert user.get_id() not in seen and services.load_user(session, user.get_id()).id == user.id
+        seen.add(user.get_id())
