@@ -277,7 +277,7 @@ def collect(module: str, work: Path) -> Outcome:
     shares = sorted(work.glob(f"{name}.[0-9]*.sqlite"))
     if not shares:
         raise FileNotFoundError(f"no session of {module} in {work}")
-    done, jobs = set(), set()
+    results, jobs = {}, set()
     for share in shares:
         with sqlite3.connect(share) as db:
             rows = db.execute(
@@ -290,12 +290,14 @@ def collect(module: str, work: Path) -> Outcome:
                 if output not in (OTHER_WORKER, LEFT_FOR_LATER) and share == shares[0]:
                     outcome.skipped += 1  # filtered out (operator, pragma, --lines): the same in every share
                 continue
-            done.add(job)
-            if worker_outcome == "NORMAL" and test_outcome == "SURVIVED":
-                outcome.survivors.append(Survivor(line, operator.removeprefix("core/"), occurrence, diff or "", job))
-            else:
-                outcome.caught += 1  # killed by a failing test or a timeout, or the mutant could not even be imported
-    outcome.not_run = len(jobs) - outcome.skipped - len(done)  # an interrupted run
+            # After --again every share holds the outcomes kept from before: each mutant counts once.
+            results.setdefault(job, (worker_outcome, test_outcome, diff, line, operator, occurrence))
+    for job, (worker_outcome, test_outcome, diff, line, operator, occurrence) in results.items():
+        if worker_outcome == "NORMAL" and test_outcome == "SURVIVED":
+            outcome.survivors.append(Survivor(line, operator.removeprefix("core/"), occurrence, diff or "", job))
+        else:
+            outcome.caught += 1  # killed by a failing test or a timeout, or the mutant could not even be imported
+    outcome.not_run = len(jobs) - outcome.skipped - len(results)  # an interrupted run
     outcome.survivors.sort(key=lambda s: (s.line, s.operator, s.occurrence))
     return outcome
 

@@ -167,3 +167,21 @@ def test_again_refuses_a_module_that_changed_since(kept, monkeypatch, tmp_path):
     (kept / "demo_rules.source").write_text(SOURCE)
     with pytest.raises(SystemExit, match="changed since"):
         run.resume(MODULE, kept, tmp_path / "again.sqlite", None, True)
+
+
+def test_after_again_the_outcomes_kept_in_every_share_count_once(kept, tmp_path, monkeypatch):
+    """`--again` gives each worker a copy of the merged session, so both shares hold the kept outcomes; the second
+    run's workers add theirs. Each mutant is counted once."""
+    before = run.collect(MODULE, kept)
+    again = tmp_path / "again"
+    again.mkdir()
+    for share in (0, 1):
+        target = again / f"demo_rules.{share}.sqlite"
+        target.write_bytes((kept / "demo_rules.0.sqlite").read_bytes())
+        with sqlite3.connect(target) as db, sqlite3.connect(kept / "demo_rules.1.sqlite") as other:
+            db.executemany("INSERT OR REPLACE INTO work_results (worker_outcome, output, test_outcome, diff, job_id) "
+                           "VALUES (?, ?, ?, ?, ?)", other.execute(
+                               "SELECT worker_outcome, output, test_outcome, diff, job_id FROM work_results "
+                               "WHERE worker_outcome != 'SKIPPED'").fetchall())
+    after = run.collect(MODULE, again)
+    assert (after.total, after.caught, len(after.survivors)) == (before.total, before.caught, len(before.survivors))

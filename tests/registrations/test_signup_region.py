@@ -105,6 +105,9 @@ def test_participant_corrects_the_region_on_the_manage_page(app, client, add_mee
     page = client.get(manage_url).get_data(as_text=True)
     assert "Uw regio is opgeslagen." in page and "<dt>Regio</dt><dd>Achterhoek</dd>" in page
     assert (str(directory["Achterhoek"]), "Achterhoek", True) in options(page)
+    same = client.post(manage_url + "/regio", data={"csrf_token": csrf_token(client, manage_url),
+                                                    "region_id": str(directory["Achterhoek"])})
+    assert same.status_code == 303 and "Er is niets gewijzigd." in client.get(manage_url).get_data(as_text=True)
 
     refused = client.post(manage_url + "/regio", data={"csrf_token": csrf_token(client, manage_url),
                                                        "region_id": "nope"})
