@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+import re
 import secrets
 from datetime import timedelta
 
@@ -236,13 +237,17 @@ def end_sessions(session: Session, user: User) -> None:
     commit_point(session)
 
 
+#: "<user id>:<auth version>", ASCII digits only (str.isdigit would also take "１" and "²").
+_SESSION_ID = re.compile(r"(?P<user>[0-9]{1,18}):(?P<version>[0-9]{1,18})")
+
+
 def load_user(session: Session, user_id: str) -> User | None:
     """Flask-Login's loader: the id carries the auth version, so an old cookie no longer matches."""
-    raw_id, _, version = user_id.partition(":")
-    if not raw_id.isdigit() or not version.isdigit():
+    found = _SESSION_ID.fullmatch(user_id)
+    if found is None:
         return None
-    user = session.get(User, int(raw_id))
-    if user is None or user.auth_version != int(version) or not user.is_active:
+    user = session.get(User, int(found["user"]))
+    if user is None or user.auth_version != int(found["version"]) or not user.is_active:
         return None
     return user
 

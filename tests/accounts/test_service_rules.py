@@ -51,7 +51,8 @@ def test_a_link_secret_finds_only_its_own_token(session):
         services.token_user(session, LOWEST_HASH_SECRET, TokenPurpose.INVITATION)
 
 
-@pytest.mark.parametrize("cookie_id", ["abc:1", "1:abc", ":", "", "1", "x:y"])
+@pytest.mark.parametrize("cookie_id", ["abc:1", "1:abc", ":", "", "1", "x:y", "１:1", "1:²", "1:1:1", " 1:1",
+                                       "9" * 40 + ":1"])
 def test_a_malformed_session_id_loads_nobody_and_raises_nothing(session, cookie_id):
     user = services.create_user(session, "lid@school.nl", "Lid", Role.REGION_COORDINATOR, "een-goed-wachtwoord")
     session.commit()
