@@ -31,6 +31,8 @@ def set_language():
         session["lang"] = lang
         if current_user.is_authenticated:  # mails that others' actions cause follow it too
             language.remember(db.session, current_user._get_current_object(), lang)
+        else:  # the next login keeps it for that account
+            session[language.CHOSEN_LOGGED_OUT] = True
     return redirect(safe_next(request.form.get("next"), url_for("site.home")), code=303)
 
 

@@ -9,6 +9,9 @@ from ..core.transaction import commit_point
 from .models import User
 
 LANGUAGES = ("nl", "en")
+#: Session key: the language in the session was chosen by hand while logged out (not left by an earlier login), so
+#: the next login keeps it for the account.
+CHOSEN_LOGGED_OUT = "lang_chosen"
 
 
 def remember(session: Session, user: User, language: str) -> None:

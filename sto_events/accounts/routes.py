@@ -62,10 +62,12 @@ def login():
         user = services.authenticate(db.session, form.email.data, form.password.data)
         if user is not None:
             ratelimits.give_back(ticket)
-            language = session.get("lang")
-            session.clear()  # a new session at login: nothing from before carries over but the language
-            if language:  # chosen on this visit: the account keeps it
-                accounts_language.remember(db.session, user, language)
+            # Chosen by hand before logging in: the account keeps it. A language an earlier login (perhaps someone
+            # else's, on a shared computer) left in the session is not a choice.
+            chosen = session.get("lang") if session.get(accounts_language.CHOSEN_LOGGED_OUT) else None
+            session.clear()  # a new session at login: nothing from before carries over
+            if chosen:
+                accounts_language.remember(db.session, user, chosen)
             session["lang"] = user.locale
             login_user(user)
             sessions.start()

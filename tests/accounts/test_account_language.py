@@ -91,3 +91,19 @@ def test_a_typed_name_in_an_invitation_is_escaped_in_both_languages(app, smtp, m
     for address in ("nieuw@bedrijf.nl", english):
         html = smtp.inbox.to(address)[-1].get_body(("html",)).get_content()
         assert "&lt;a href=" in html and 'href="https://evil.example"' not in html, html
+
+
+def test_a_language_left_by_someone_elses_idle_session_is_not_the_next_logins_choice(app, make_user):
+    """On a shared computer: Emma (English) is logged out for being idle; Daan logs in next in the same browser and
+    gets his own language, and his account keeps it."""
+    emma = make_user(Role.SCHOOL_CONTACT, email="emma@school.nl")
+    daan = make_user(Role.SCHOOL_CONTACT, email="daan@school.nl")
+    client = _log_in(app, emma)
+    client.post("/taal", data={"lang": "en", "csrf_token": page_csrf(client, "/")})
+    app.config["SESSION_IDLE_MINUTES"] = -1  # every request is after the idle limit
+    assert '<html lang="en"' in client.get("/").get_data(as_text=True)  # logged out, the page stays English
+    app.config["SESSION_IDLE_MINUTES"] = 30
+    response = client.post("/inloggen", data={"email": daan, "password": PASSWORD, "csrf_token": page_csrf(client)})
+    assert response.status_code == 303
+    assert _locale(app, daan) == "nl"
+    assert '<html lang="nl"' in client.get("/mijn-omgeving").get_data(as_text=True)
