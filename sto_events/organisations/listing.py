@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
+from ..core.paging import Window
 from . import companies
 from .models import Organisation
 from .services import public_filter
@@ -22,18 +23,8 @@ WAITING = "nee"
 @dataclass
 class Listing:
     organisations: list[Organisation]
-    total: int
-    page: int
-    pages: int
+    window: Window
     regions: dict[int, list[str]] = field(default_factory=dict)
-
-    @property
-    def has_previous(self) -> bool:
-        return self.page > 1
-
-    @property
-    def has_next(self) -> bool:
-        return self.page < self.pages
 
 
 def search(session: Session, text: str = "", kind: OrganisationKind | None = None, verified: str | None = None,
@@ -53,12 +44,11 @@ def search(session: Session, text: str = "", kind: OrganisationKind | None = Non
     elif verified == WAITING:
         conditions.append(sa.not_(public_filter()))
     total = session.scalar(sa.select(sa.func.count()).select_from(Organisation).where(*conditions)) or 0
-    pages = max(1, -(-total // per_page))
-    page = min(max(page, 1), pages)
+    window = Window.of(total, page, per_page)
     organisations = list(session.scalars(
         sa.select(Organisation).where(*conditions)
         .order_by(sa.func.lower(Organisation.name), Organisation.id)
-        .limit(per_page).offset((page - 1) * per_page)
+        .limit(per_page).offset(window.start)
     ))
     regions = companies.region_names_of(session, [o.id for o in organisations]) if organisations else {}
-    return Listing(organisations, total, page, pages, regions)
+    return Listing(organisations, window, regions)

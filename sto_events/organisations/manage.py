@@ -17,6 +17,7 @@ from ..core.access import actor, organisers_only
 from ..core.extensions import db, htmx
 from ..core.loaders import load_args
 from ..core.navigation import backoffice_link
+from ..core.paging import requested_page
 from ..core.templating import forbid_caching, list_fragment
 from . import companies, importing, listing
 from .forms import ConfirmImportForm, ImportForm, RefuseForm, VerifyForm, file_error_text, rejection_text
@@ -59,10 +60,9 @@ def _filters() -> dict[str, str]:
 
 
 def _listing(filters: dict[str, str]) -> listing.Listing:
-    page = request.args.get("pagina", "")
     return listing.search(db.session, filters.get("q", ""),
                           OrganisationKind(filters["soort"]) if "soort" in filters else None,
-                          filters.get("verificatie"), int(page) if page.isdigit() and len(page) < 7 else 1)
+                          filters.get("verificatie"), requested_page())
 
 
 def _page(form, status=200, **context):

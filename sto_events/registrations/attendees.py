@@ -14,6 +14,7 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Session, selectinload
 
 from ..audit import services as audit
+from ..core.paging import Window
 from ..core.timeutil import local, utcnow
 from ..meetings.models import Meeting, Workshop
 from . import mails, services
@@ -49,9 +50,7 @@ class AttendeePage:
     registrations: list[Registration]
     #: Registration id → waiting-list position, for the wait-listed people on this page.
     positions: dict[int, int]
-    total: int
-    page: int
-    pages: int
+    window: Window
 
 
 def _filtered(statement, meeting_id: int, query: str, status: str, workshop_id: int | None):
@@ -86,15 +85,13 @@ def attendee_page(session: Session, meeting_id: int, query: str = "", status: st
     positions = waitlist_positions(session, meeting_id)
     keys.sort(key=lambda row: (_STATUS_ORDER.get(row.status, 3), positions.get(row.id, 0), name_key(row.name),
                                row.id))
-    pages = max(1, -(-len(keys) // per_page))
-    page = min(max(page, 1), pages)
-    ids = [row.id for row in keys[(page - 1) * per_page:page * per_page]]
+    window = Window.of(len(keys), page, per_page)
+    ids = [row.id for row in keys[window.start:window.stop]]
     rows = {r.id: r for r in session.scalars(
         sa.select(Registration).where(Registration.id.in_(ids))
         .options(selectinload(Registration.choices).selectinload(WorkshopChoice.workshop))
     )} if ids else {}
-    return AttendeePage([rows[i] for i in ids], {i: positions[i] for i in ids if i in positions}, len(keys), page,
-                        pages)
+    return AttendeePage([rows[i] for i in ids], {i: positions[i] for i in ids if i in positions}, window)
 
 
 def search(session: Session, meeting_id: int, query: str = "", status: str = "", workshop_id: int | None = None):

@@ -15,6 +15,7 @@ from ..core.access import actor, organisers_only
 from ..core.errors import render_error
 from ..core.extensions import db, htmx
 from ..core.loaders import by_id, load_args
+from ..core.paging import requested_page
 from ..core.templating import forbid_caching, list_fragment
 from ..core.transaction import unit_of_work
 from ..core.urls import safe_next
@@ -65,9 +66,7 @@ def _filters(meeting: Meeting):
 def attendee_list(meeting: Meeting):
     """Everyone who signed up, searchable and filterable live (htmx swaps only the table)."""
     query, status, workshop_id = _filters(meeting)
-    raw_page = request.args.get("pagina", "1")
-    page = int(raw_page) if raw_page.isdigit() and len(raw_page) < 7 else 1
-    found = attendees.attendee_page(db.session, meeting.id, query, status, workshop_id, page)
+    found = attendees.attendee_page(db.session, meeting.id, query, status, workshop_id, requested_page())
     filters = {k: v for k, v in (("q", query), ("status", status), ("workshop", workshop_id)) if v}
     context = {"meeting": meeting, "found": found, "registrations": found.registrations, "query": query,
                "status": status, "workshop_id": workshop_id, "filters": filters}
