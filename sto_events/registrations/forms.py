@@ -174,6 +174,14 @@ class RegionForm(FlaskForm):
     region_id = _region_field(_l("Regio"))
 
 
+def region_form(regions: list[tuple[int, str]], registration=None) -> RegionForm:
+    """The region chooser with the directory's `regions`: showing `registration`'s region, or (without one) bound
+    to what was sent."""
+    form = RegionForm() if registration is None else RegionForm(formdata=None, region_id=registration.region_id)
+    set_region_choices(form.region_id, regions)
+    return form
+
+
 class CancelForm(FlaskForm):
     """Confirmation step before a cancellation; carries only the CSRF token."""
 

@@ -22,7 +22,7 @@ from ..core.urls import safe_next
 from ..meetings.models import Meeting
 from ..regions import services as regions
 from . import attendees, exports, mails, wording
-from .forms import MailingForm, RegionForm, role_labels, set_region_choices
+from .forms import MailingForm, RegionForm, region_form, role_labels
 from .models import Mailing, Registration
 from .services import RegistrationError
 from .tokens import InvalidToken, read_check_in_token
@@ -75,16 +75,10 @@ def attendee_list(meeting: Meeting):
     return render_template("registrations/manage/attendees.html", **context)
 
 
-def _region_form(registration: Registration, formdata=None) -> RegionForm:
-    form = RegionForm(formdata=formdata) if formdata is not None else RegionForm(
-        formdata=None, region_id=registration.region_id)
-    set_region_choices(form.region_id, regions.choices(db.session))
-    return form
-
-
-def _registration_page(registration: Registration, region_form: RegionForm | None = None):
+def _registration_page(registration: Registration, form: RegionForm | None = None):
     return render_template("registrations/manage/registration.html", registration=registration,
-                           role_labels=role_labels(), region_form=region_form or _region_form(registration))
+                           role_labels=role_labels(),
+                           region_form=form or region_form(regions.choices(db.session), registration))
 
 
 @bp.get("/aanmeldingen/<int:registration_id>")
@@ -96,7 +90,7 @@ def registration(registration: Registration):
 @bp.post("/aanmeldingen/<int:registration_id>/regio")
 def set_region(registration: Registration):
     """Correct the region someone chose (or typed long ago) to one from the directory, or clear it."""
-    form = _region_form(registration, request.form)
+    form = region_form(regions.choices(db.session))
     if not form.validate():
         return _registration_page(registration, form), 422
     try:

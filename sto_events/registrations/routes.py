@@ -16,12 +16,11 @@ from ..core.urls import absolute_url
 from ..meetings import services as meeting_services
 from ..ratelimits import web as ratelimits
 from ..regions import services as regions
-from . import calendar, mails, privacy, services, wording
+from . import calendar, forms, mails, privacy, services, wording
 from .forms import (
     CancelForm,
     ConsentForm,
     DetailsForm,
-    RegionForm,
     SignUpForm,
     WorkshopsForm,
     set_region_choices,
@@ -227,8 +226,7 @@ def _manage_page(registration, token: str, form=None, details_form=None, region_
     if details_form is None:
         details_form = DetailsForm(formdata=None, name=registration.name, organisation=registration.organisation)
     if region_form is None:
-        region_form = RegionForm(formdata=None, region_id=registration.region_id)
-        set_region_choices(region_form.region_id, regions.choices(db.session))
+        region_form = forms.region_form(regions.choices(db.session), registration)
     address_proven = was_mailed(token)
     return render_template(
         "registrations/manage.html", registration=registration, meeting=meeting, form=form, token=token,
@@ -266,8 +264,7 @@ def region(token: str):
     registration, error = _registration_from_token(token)
     if error:
         return error
-    form = RegionForm()
-    set_region_choices(form.region_id, regions.choices(db.session))
+    form = forms.region_form(regions.choices(db.session))
     if not form.validate_on_submit():
         return _manage_page(registration, token, region_form=form), 422
     try:
