@@ -30,6 +30,7 @@ from ..core.timeutil import utcnow
 from ..places.models import Place
 from . import mails
 from .models import Organisation, OrganisationContact, OrganisationOfferKind
+from .services import public_filter
 from .vocabulary import OFFER_KINDS, OrganisationKind
 
 SALT = "company-registration"
@@ -173,10 +174,14 @@ def confirm(session: Session, application: Application) -> tuple[Organisation, U
     return company, user, secret
 
 
+def waiting_filter():
+    """A company an organiser has not verified yet: exactly what the public filter leaves out."""
+    return sa.not_(public_filter())
+
+
 def waiting_count(session: Session) -> int:
     """How many companies wait for an organiser to verify them (one count, for the back office's navigation)."""
-    return session.scalar(sa.select(sa.func.count()).select_from(Organisation).where(
-        Organisation.kind == OrganisationKind.COMPANY, Organisation.verified_at.is_(None)))
+    return session.scalar(sa.select(sa.func.count()).select_from(Organisation).where(waiting_filter()))
 
 
 def region_names_of(session: Session, organisation_ids: Sequence[int]) -> dict[int, list[str]]:
@@ -192,7 +197,7 @@ def awaiting_verification(session: Session) -> list[tuple[Organisation, list[Use
     """Companies nobody has verified yet, oldest first, each with its contacts."""
     companies = list(session.scalars(
         sa.select(Organisation)
-        .where(Organisation.kind == OrganisationKind.COMPANY, Organisation.verified_at.is_(None))
+        .where(waiting_filter())
         .options(selectinload(Organisation.offer_kind_rows))
         .order_by(Organisation.created_at, Organisation.id)
     ))
@@ -209,9 +214,7 @@ def awaiting_verification(session: Session) -> list[tuple[Organisation, list[Use
 
 def unverified(session: Session, organisation_id: int) -> Organisation | None:
     """A company that waits for verification (None for any other organisation)."""
-    return session.scalar(sa.select(Organisation).where(
-        Organisation.id == organisation_id, Organisation.kind == OrganisationKind.COMPANY,
-        Organisation.verified_at.is_(None)))
+    return session.scalar(sa.select(Organisation).where(Organisation.id == organisation_id, waiting_filter()))
 
 
 def _contacts(session: Session, company: Organisation) -> list[User]:

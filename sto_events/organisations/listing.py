@@ -42,7 +42,7 @@ def search(session: Session, text: str = "", kind: OrganisationKind | None = Non
     if verified == VERIFIED:
         conditions.append(public_filter())
     elif verified == WAITING:
-        conditions.append(sa.not_(public_filter()))
+        conditions.append(companies.waiting_filter())
     total = session.scalar(sa.select(sa.func.count()).select_from(Organisation).where(*conditions)) or 0
     window = Window.of(total, page, per_page)
     organisations = list(session.scalars(
