@@ -8,7 +8,7 @@ from wtforms import SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length
 
 from ..accounts.forms import InviteMemberForm, invitee_email_field, invitee_name_field
-from ..core.formfields import drop_control_characters, no_control_characters, strip, visible_text
+from ..core.formfields import drop_control_characters, no_control_characters, strip, text_line
 from .models import plan_status_labels
 
 _TOO_LONG = _l("Gebruik hoogstens %(max)d tekens.")
@@ -17,9 +17,7 @@ _TOO_LONG = _l("Gebruik hoogstens %(max)d tekens.")
 class RegionForm(FlaskForm):
     """A region's editable fields. Name and plan status are the support team's: `organiser=False` drops them."""
 
-    name = StringField(_l("Naam van de regio"), filters=[strip], validators=[
-        DataRequired(message=_l("Vul de naam van de regio in.")), Length(max=160, message=_TOO_LONG),
-        no_control_characters, visible_text])
+    name = text_line(_l("Naam van de regio"), _l("Vul de naam van de regio in."), max_length=160)
     plan_status = SelectField(_l("Status van het regioplan"),
                               validators=[DataRequired(message=_l("Kies de status van het regioplan."))],
                               description=_l("Het ondersteuningsteam houdt de status van het regioplan bij."))
